@@ -1,0 +1,102 @@
+import { test, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { clickUntil, gotoHydrated } from "./helpers";
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the home page is rendered on the server", async ({ page }) => {
+    const response = await page.goto("/");
+    expect(response?.status()).toBe(200);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("verified data set");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" })).toBeVisible();
+    // The status card was resolved on the server, not left as a skeleton.
+    await expect(page.getByTestId("database-status")).toHaveText("reachable");
+  });
+});
+
+test("the page hydrates and a button calls a server function", async ({ page }) => {
+  await gotoHydrated(page, "/");
+  const firstCheck = await page.getByTestId("checked-at").textContent();
+  const button = page.getByRole("button", { name: "Check server status" });
+  await clickUntil(
+    page,
+    () => button.click(),
+    () => expect(page.getByTestId("check-count")).not.toHaveText(""),
+  );
+  // The answer came from the server: a database verdict and a fresh timestamp.
+  await expect(page.getByTestId("database-status")).toHaveText("reachable");
+  await expect(page.getByRole("status").filter({ hasText: "The server and its database answer." })).toBeVisible();
+  expect(await page.getByTestId("checked-at").textContent()).not.toBeNull();
+  expect(firstCheck).not.toBeNull();
+});
+
+test("the theme toggle persists across a reload", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "light" });
+  await gotoHydrated(page, "/");
+  const html = page.locator("html");
+  await expect(html).not.toHaveAttribute("data-theme", /.+/);
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+  const toggle = page.getByRole("button", { name: "Switch between light and dark theme" });
+  await clickUntil(
+    page,
+    () => toggle.click(),
+    () => expect(html).toHaveAttribute("data-theme", "dark"),
+  );
+  const darkBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(darkBackground).not.toBe(background);
+
+  await page.reload();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(darkBackground);
+});
+
+test("the theme follows the system until a choice is made", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto("/");
+  const darkBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.emulateMedia({ colorScheme: "light" });
+  const lightBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(darkBackground).not.toBe(lightBackground);
+});
+
+test("an unknown address shows the 404 page", async ({ page }) => {
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Go to the start page" })).toBeVisible();
+});
+
+test("at 375 px wide nothing scrolls sideways", async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  for (const path of ["/", "/settings", "/no/such/page"]) {
+    await gotoHydrated(page, path);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
+    await expect(page.getByRole("link", { name: "Settings" })).toBeInViewport();
+  }
+});
+
+test("the home page has no serious or critical accessibility violation", async ({ page }) => {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await gotoHydrated(page, "/");
+    const results = await new AxeBuilder({ page }).analyze();
+    const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`), `${scheme} theme`).toEqual([]);
+  }
+});
+
+test("operator endpoints answer", async ({ request }) => {
+  const health = await request.get("/healthz");
+  expect(health.status()).toBe(200);
+  expect(health.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  const ready = await request.get("/readyz");
+  expect(ready.status()).toBe(200);
+  expect((await ready.json()).status).toBe("ready");
+  const metrics = await request.get("/metrics");
+  expect(await metrics.text()).toContain("http_requests_total");
+});

@@ -1,0 +1,62 @@
+//! The application shell: the HTML document, the router and the page layout.
+
+mod layout;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::system::components::HomePage;
+use crate::ui::toast::{ToastRegion, provide_toasts};
+use layout::AppLayout;
+use pages::{JobsPage, NotFound, ProjectsPage, SettingsPage, SignInPage};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                // Applies a remembered theme before the first paint, so a dark
+                // choice never flashes light. A file, not inline code, so the
+                // Content-Security-Policy can stay strict.
+                <script src="/theme.js"></script>
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_toasts();
+
+    view! {
+        <Stylesheet id="evistream" href="/pkg/evistream.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "eviStream".to_owned() } else { format!("{page} · eviStream") }
+        } />
+        <Router>
+            <AppLayout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/projects") view=ProjectsPage />
+                    <Route path=path!("/jobs") view=JobsPage />
+                    <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/signin") view=SignInPage />
+                </Routes>
+            </AppLayout>
+            <ToastRegion />
+        </Router>
+    }
+}

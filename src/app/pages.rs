@@ -1,0 +1,81 @@
+//! Pages of the shell that belong to no feature yet, and the 404 page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::ui::theme::ThemePreference;
+
+/// Shown for any path no route matches; answers HTTP 404 on the server.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found" />
+        <section class="panel not-found">
+            <p class="eyebrow">"404"</p>
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
+            <p>
+                <a class="button" href="/">"Go to the start page"</a>
+            </p>
+        </section>
+    }
+}
+
+/// A section of the app whose feature has not landed yet. It says so plainly
+/// rather than pretending to work.
+#[component]
+fn NotYetAvailable(title: &'static str, what: &'static str) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <section class="panel">
+            <h1>{title}</h1>
+            <p class="empty-state">{what}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ProjectsPage() -> impl IntoView {
+    view! {
+        <NotYetAvailable
+            title="Projects"
+            what="Projects are not available in this version yet: they arrive with accounts and document upload."
+        />
+    }
+}
+
+#[component]
+pub fn JobsPage() -> impl IntoView {
+    view! {
+        <NotYetAvailable
+            title="Jobs"
+            what="Background jobs (PDF conversion, extraction runs) will be listed here with live progress."
+        />
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    view! {
+        <NotYetAvailable
+            title="Sign in"
+            what="Signing in is not available yet. An administrator account can already be created with `evistream create-user --admin`."
+        />
+    }
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <Title text="Settings" />
+        <section class="panel">
+            <h1>"Settings"</h1>
+            <h2>"Appearance"</h2>
+            <ThemePreference />
+        </section>
+    }
+}

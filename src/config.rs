@@ -1,0 +1,304 @@
+//! Typed configuration, read once at start from the environment (and an
+//! optional `.env` file). Every problem is collected and reported together, one
+//! line each, so a misconfigured deployment is fixed in one round. `.env.example`
+//! documents every variable read here.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A value that must never reach a log line: `Debug` and `Display` redact it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The real value, for the one place that needs it (e.g. the database driver).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line, for log collectors. The default.
+    Json,
+    /// Human-readable lines, for a terminal.
+    Pretty,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: PostgreSQL connection string (may hold a password).
+    pub database_url: Secret,
+    /// `EVISTREAM_DB_MAX_CONNECTIONS`: pool size per process.
+    pub db_max_connections: u32,
+    /// `EVISTREAM_DB_CONNECT_TIMEOUT_SECS`: how long a request waits for a connection.
+    pub db_connect_timeout: Duration,
+    /// `EVISTREAM_LOG_FORMAT`: `json` or `pretty`.
+    pub log_format: LogFormat,
+    /// `RUST_LOG`: tracing filter directives.
+    pub log_filter: String,
+    /// `EVISTREAM_WORKER_CONCURRENCY`: background job tasks per process.
+    pub worker_concurrency: usize,
+    /// `EVISTREAM_SHUTDOWN_GRACE_SECS`: how long running work may finish after SIGTERM.
+    pub shutdown_grace: Duration,
+}
+
+/// One thing wrong with the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+/// Everything wrong with the configuration, reported together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub problems: Vec<ConfigProblem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "the configuration has {} problem(s) (see .env.example):",
+            self.problems.len()
+        )?;
+        for problem in &self.problems {
+            writeln!(f, "  - {}: {}", problem.variable, problem.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn,tower_http=info";
+
+/// Reads variables through `lookup` and collects problems instead of stopping
+/// at the first one.
+struct Reader<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    problems: Vec<ConfigProblem>,
+}
+
+impl Reader<'_> {
+    fn get(&self, variable: &str) -> Option<String> {
+        (self.lookup)(variable)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    }
+
+    fn problem(&mut self, variable: &'static str, message: impl Into<String>) {
+        self.problems.push(ConfigProblem {
+            variable,
+            message: message.into(),
+        });
+    }
+
+    fn required(&mut self, variable: &'static str, what: &str) -> Option<String> {
+        let value = self.get(variable);
+        if value.is_none() {
+            self.problem(variable, format!("is not set; it must hold {what}"));
+        }
+        value
+    }
+
+    /// An integer in `min..=max`, or `default` when unset.
+    fn integer(&mut self, variable: &'static str, default: u64, min: u64, max: u64) -> u64 {
+        let Some(raw) = self.get(variable) else {
+            return default;
+        };
+        match raw.parse::<u64>() {
+            Ok(value) if (min..=max).contains(&value) => value,
+            Ok(value) => {
+                self.problem(
+                    variable,
+                    format!("is {value}; it must be between {min} and {max}"),
+                );
+                default
+            }
+            Err(_) => {
+                self.problem(
+                    variable,
+                    format!("is {raw:?}; it must be a whole number between {min} and {max}"),
+                );
+                default
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process environment, after loading `.env` if there is one.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is worth saying but not fatal
+        // because the real environment may already be complete.
+        if let Err(err) = dotenvy::dotenv()
+            && !err.not_found()
+        {
+            eprintln!("warning: could not read .env: {err}");
+        }
+        Self::from_lookup(&|variable| std::env::var(variable).ok())
+    }
+
+    /// Builds the configuration from any source of variables (tests pass a map).
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut reader = Reader {
+            lookup,
+            problems: Vec::new(),
+        };
+
+        let database_url = reader.required(
+            "DATABASE_URL",
+            "a PostgreSQL URL such as postgres://user:password@host:5432/evistream",
+        );
+        if let Some(url) = &database_url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            reader.problem(
+                "DATABASE_URL",
+                "must start with postgres:// or postgresql://",
+            );
+        }
+
+        let db_max_connections = reader.integer("EVISTREAM_DB_MAX_CONNECTIONS", 10, 1, 1000);
+        let db_connect_timeout = reader.integer("EVISTREAM_DB_CONNECT_TIMEOUT_SECS", 5, 1, 300);
+
+        let log_format = match reader.get("EVISTREAM_LOG_FORMAT").as_deref() {
+            None | Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(other) => {
+                reader.problem(
+                    "EVISTREAM_LOG_FORMAT",
+                    format!("is {other:?}; it must be json or pretty"),
+                );
+                LogFormat::Json
+            }
+        };
+
+        let log_filter = reader
+            .get("RUST_LOG")
+            .unwrap_or_else(|| DEFAULT_LOG_FILTER.to_owned());
+        if let Err(err) = tracing_subscriber::EnvFilter::try_new(&log_filter) {
+            reader.problem("RUST_LOG", format!("is not a valid filter: {err}"));
+        }
+
+        let worker_concurrency = reader.integer("EVISTREAM_WORKER_CONCURRENCY", 4, 0, 256);
+        let shutdown_grace = reader.integer("EVISTREAM_SHUTDOWN_GRACE_SECS", 30, 0, 3600);
+
+        if !reader.problems.is_empty() {
+            return Err(ConfigError {
+                problems: reader.problems,
+            });
+        }
+        Ok(Config {
+            database_url: Secret::new(database_url.unwrap_or_default()),
+            db_max_connections: db_max_connections as u32,
+            db_connect_timeout: Duration::from_secs(db_connect_timeout),
+            log_format,
+            log_filter,
+            worker_concurrency: worker_concurrency as usize,
+            shutdown_grace: Duration::from_secs(shutdown_grace),
+        })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(&move |key| map.get(key).cloned())
+    }
+
+    fn variables(err: &ConfigError) -> Vec<&str> {
+        err.problems.iter().map(|p| p.variable).collect()
+    }
+
+    #[test]
+    fn minimal_configuration_takes_defaults() {
+        let config = load(&[("DATABASE_URL", "postgres://localhost/evistream")]).unwrap();
+        assert_eq!(config.db_max_connections, 10);
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.worker_concurrency, 4);
+        assert_eq!(config.shutdown_grace, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn missing_database_url_is_named() {
+        let err = load(&[]).unwrap_err();
+        assert_eq!(variables(&err), ["DATABASE_URL"]);
+        assert!(err.problems[0].message.contains("is not set"));
+    }
+
+    #[test]
+    fn blank_values_count_as_missing() {
+        let err = load(&[("DATABASE_URL", "   ")]).unwrap_err();
+        assert_eq!(variables(&err), ["DATABASE_URL"]);
+    }
+
+    #[test]
+    fn malformed_database_url_is_rejected() {
+        let err = load(&[("DATABASE_URL", "mysql://localhost/x")]).unwrap_err();
+        assert!(err.problems[0].message.contains("postgres://"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let err = load(&[
+            ("EVISTREAM_DB_MAX_CONNECTIONS", "lots"),
+            ("EVISTREAM_LOG_FORMAT", "xml"),
+            ("EVISTREAM_WORKER_CONCURRENCY", "100000"),
+            ("RUST_LOG", "info,[[["),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            variables(&err),
+            [
+                "DATABASE_URL",
+                "EVISTREAM_DB_MAX_CONNECTIONS",
+                "EVISTREAM_LOG_FORMAT",
+                "RUST_LOG",
+                "EVISTREAM_WORKER_CONCURRENCY",
+            ]
+        );
+        let text = err.to_string();
+        assert!(text.contains("5 problem(s)"), "{text}");
+        assert!(text.contains("\"lots\""), "{text}");
+        assert!(text.contains("between 0 and 256"), "{text}");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let config = load(&[("DATABASE_URL", "postgres://u:hunter2@db/evistream")]).unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("redacted"));
+        assert_eq!(
+            config.database_url.expose(),
+            "postgres://u:hunter2@db/evistream"
+        );
+    }
+}

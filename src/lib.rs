@@ -1,0 +1,28 @@
+//! eviStream: turns research-paper PDFs into a verified, exportable data set.
+//!
+//! One crate, two builds: with `ssr` it is the server (axum + Leptos SSR + the
+//! background workers), with `hydrate` it is the browser half (wasm). Code is
+//! split by feature (`auth`, `system`, …); inside a feature `api.rs` holds the
+//! types and `#[server]` functions both halves share, `server.rs` the SQL and
+//! server-only logic, `components.rs` the UI. See ARCHITECTURE.md.
+
+pub mod app;
+pub mod auth;
+pub mod error;
+pub mod system;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: attaches the reactive system to the server-rendered HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,30 @@
+//! The `evistream` binary: parses the command line and the configuration, then
+//! hands over to the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use evistream::config::Config;
+use evistream::server::cli::{Cli, Command, run};
+use evistream::server::telemetry;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("evistream: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config);
+    match run(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %format!("{err:#}"), "evistream stopped with an error");
+            eprintln!("evistream: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

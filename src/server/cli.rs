@@ -1,0 +1,196 @@
+//! The commands of the `evistream` binary.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::types::{Email, Password, Role};
+use crate::config::Config;
+use crate::db;
+use crate::server::state::AppState;
+use crate::server::{http, metrics, shutdown};
+
+#[derive(Debug, Parser)]
+#[command(name = "evistream", version, about = "Research-paper PDFs to a verified data set")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and run background workers (the default).
+    Serve,
+    /// Run background workers only, for scaling work out across processes.
+    Worker,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an account (the first administrator, typically).
+    CreateUser {
+        /// Email address to sign in with.
+        #[arg(long)]
+        email: String,
+        /// Make the account an administrator.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from the first line of standard input instead of
+        /// prompting (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// Runs a command to completion. Errors carry a message meant for the operator.
+pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve(config, true).await,
+        Command::Worker => serve(config, false).await,
+        Command::Migrate => {
+            let pool = connect_and_migrate(&config).await?;
+            tracing::info!(database = %db::describe(&pool), "migrations applied");
+            pool.close().await;
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            admin,
+            password_stdin,
+        } => create_user(&config, &email, admin, password_stdin).await,
+    }
+}
+
+/// How long start-up waits for a database that is still coming up.
+const DATABASE_WAIT: Duration = Duration::from_secs(30);
+
+/// Connects (waiting up to [`DATABASE_WAIT`] for the server to come up) and
+/// applies migrations. A failed migration stops the process.
+async fn connect_and_migrate(config: &Config) -> anyhow::Result<PgPool> {
+    let pool = db::connect_lazy(config).context("DATABASE_URL is not a valid PostgreSQL URL")?;
+    let started = Instant::now();
+    loop {
+        match db::migrate(&pool).await {
+            Ok(()) => return Ok(pool),
+            Err(sqlx::migrate::MigrateError::Execute(
+                err @ (sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)),
+            )) if started.elapsed() < DATABASE_WAIT => {
+                tracing::warn!(database = %db::describe(&pool), error = %err, "database not reachable yet; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(err) => bail!(
+                "database migration failed on {}: {err}. The process stops so that it never runs against a schema it does not know.",
+                db::describe(&pool)
+            ),
+        }
+    }
+}
+
+/// Leptos's runtime options: `Leptos.toml` in the working directory when
+/// present, with `LEPTOS_*` variables overriding it.
+fn leptos_options() -> anyhow::Result<LeptosOptions> {
+    let file = std::path::Path::new("Leptos.toml");
+    let conf = if file.exists() {
+        leptos::config::get_configuration(Some("Leptos.toml"))
+    } else {
+        leptos::config::get_configuration(None)
+    }
+    .context("reading Leptos.toml / LEPTOS_* settings")?;
+    Ok(conf.leptos_options)
+}
+
+async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
+    let pool = connect_and_migrate(&config).await?;
+    let shutdown = shutdown::on_signal();
+    let metrics = metrics::handle();
+    metrics::spawn_upkeep(metrics.clone());
+
+    let workers = spawn_workers(&config, &pool, shutdown.clone());
+
+    if with_web {
+        let leptos_options = leptos_options()?;
+        let addr: SocketAddr = leptos_options.site_addr;
+        let state = AppState {
+            leptos_options,
+            db: pool.clone(),
+            metrics,
+        };
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} (set LEPTOS_SITE_ADDR to another address)"))?;
+        tracing::info!(%addr, database = %db::describe(&pool), "serving http://{addr}");
+        axum::serve(
+            listener,
+            http::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        .await
+        .context("HTTP server failed")?;
+    } else {
+        tracing::info!(database = %db::describe(&pool), "running workers only");
+        shutdown.cancelled().await;
+    }
+
+    // Workers get the grace period to finish the step they are in.
+    if tokio::time::timeout(config.shutdown_grace, workers).await.is_err() {
+        tracing::warn!(grace = ?config.shutdown_grace, "workers did not stop within the grace period");
+    }
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Starts the background workers; the returned future ends when they stopped.
+fn spawn_workers(
+    config: &Config,
+    _pool: &PgPool,
+    shutdown: CancellationToken,
+) -> impl Future<Output = ()> + use<> {
+    let concurrency = config.worker_concurrency;
+    let handle = tokio::spawn(async move {
+        // The durable job queue lands with the jobs feature; until then the
+        // worker side only honours the shutdown protocol.
+        tracing::info!(concurrency, "workers started; no job kinds are registered yet");
+        shutdown.cancelled().await;
+    });
+    async move {
+        let _ = handle.await;
+    }
+}
+
+async fn create_user(
+    config: &Config,
+    email: &str,
+    admin: bool,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|err| anyhow::anyhow!("--email: {err}"))?;
+    let raw = if password_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        let first = rpassword::prompt_password("Password: ").context("reading the password")?;
+        let second = rpassword::prompt_password("Repeat password: ").context("reading the password")?;
+        if first != second {
+            bail!("the two passwords differ; nothing was created");
+        }
+        first
+    };
+    let password = Password::parse(&raw).map_err(|err| anyhow::anyhow!("{err}"))?;
+    let role = if admin { Role::Admin } else { Role::User };
+
+    let pool = connect_and_migrate(config).await?;
+    let result = crate::auth::server::create_user(&pool, &email, &password, role).await;
+    pool.close().await;
+    let id = result.map_err(|err| anyhow::anyhow!("{err}"))?;
+    eprintln!("created {} account {} ({id})", role.as_str(), email.as_str());
+    Ok(())
+}

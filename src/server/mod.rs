@@ -1,0 +1,9 @@
+//! Server-side plumbing: state, HTTP stack, telemetry, shutdown, and the
+//! commands of the binary.
+
+pub mod cli;
+pub mod http;
+pub mod metrics;
+pub mod shutdown;
+pub mod state;
+pub mod telemetry;

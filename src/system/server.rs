@@ -1,0 +1,45 @@
+//! Operator endpoints: liveness, readiness and Prometheus metrics. Plain axum
+//! routes, because load balancers and scrapers speak plain HTTP.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+
+use crate::db;
+use crate::server::state::AppState;
+
+/// How long `/readyz` waits for the database before calling it down.
+const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// `/healthz`: the process is alive and serving HTTP. Never touches the database,
+/// so a database outage does not get healthy processes restarted.
+pub async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// `/readyz`: the database answers and this binary's migrations are applied.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let readiness = db::readiness(&state.db, READINESS_TIMEOUT).await;
+    if readiness.is_ready() {
+        (StatusCode::OK, Json(serde_json::json!({ "status": "ready", "checks": readiness })))
+    } else {
+        tracing::warn!(problem = ?readiness.problem, "not ready");
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "not ready", "checks": readiness })),
+        )
+    }
+}
+
+/// `/metrics`: Prometheus text exposition of everything recorded in-process.
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    metrics::gauge!("db_pool_connections").set(f64::from(state.db.size()));
+    metrics::gauge!("db_pool_idle_connections").set(state.db.num_idle() as f64);
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.render(),
+    )
+}

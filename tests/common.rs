@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use http::{Request, Response};
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use tower::ServiceExt;
+
+use evistream::server::state::AppState;
+
+pub fn app(db: PgPool) -> Router {
+    let leptos_options = LeptosOptions::builder().output_name("evistream").build();
+    evistream::server::http::router(AppState {
+        leptos_options,
+        db,
+        metrics: evistream::server::metrics::handle(),
+    })
+}
+
+/// A pool pointing at a port where no database listens.
+pub fn unreachable_pool() -> PgPool {
+    PgPoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_millis(500))
+        .connect_lazy("postgres://postgres@127.0.0.1:9/evistream")
+        .expect("a well-formed URL")
+}
+
+pub async fn get(app: &Router, path: &str) -> Response<Body> {
+    app.clone()
+        .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+        .await
+        .expect("infallible")
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+        .await
+        .expect("body");
+    String::from_utf8(bytes.to_vec()).expect("utf-8 body")
+}

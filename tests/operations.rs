@@ -1,0 +1,105 @@
+//! The operator endpoints and the HTTP middleware, through the real router.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{app, body_text, get, unreachable_pool};
+use http::StatusCode;
+use sqlx::PgPool;
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn readyz_is_ready_with_a_migrated_database(pool: PgPool) {
+    let response = get(&app(pool), "/readyz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(body_text(response).await.contains("\"ready\""));
+}
+
+#[tokio::test]
+async fn readyz_reports_a_down_database_as_not_ready() {
+    let response = get(&app(unreachable_pool()), "/readyz").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = body_text(response).await;
+    assert!(body.contains("not ready"), "{body}");
+    assert!(body.contains("\"database\":false"), "{body}");
+}
+
+#[sqlx::test(migrations = false)]
+async fn readyz_reports_pending_migrations_as_not_ready(pool: PgPool) {
+    let response = get(&app(pool), "/readyz").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body_text(response).await.contains("migrations are pending"));
+}
+
+#[tokio::test]
+async fn healthz_does_not_depend_on_the_database() {
+    let response = get(&app(unreachable_pool()), "/healthz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = app(unreachable_pool());
+    let first = get(&app, "/healthz").await;
+    let second = get(&app, "/healthz").await;
+    let id = |r: &http::Response<axum::body::Body>| {
+        r.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .expect("x-request-id header")
+    };
+    assert_eq!(id(&first).len(), 36);
+    assert_ne!(id(&first), id(&second));
+
+    // A caller's own id is kept, so logs can be joined across services.
+    let response = tower::ServiceExt::oneshot(
+        app,
+        http::Request::get("/healthz")
+            .header("x-request-id", "trace-me-42")
+            .body(axum::body::Body::empty())
+            .expect("request"),
+    )
+    .await
+    .expect("infallible");
+    assert_eq!(id(&response), "trace-me-42");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let app = app(unreachable_pool());
+    get(&app, "/healthz").await;
+    get(&app, "/readyz").await;
+    let response = get(&app, "/metrics").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = body_text(response).await;
+    assert!(
+        text.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"route="/readyz",status="503""#),
+        "{text}"
+    );
+    assert!(
+        text.contains("http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404_with_the_app_shell() {
+    let response = get(&app(unreachable_pool()), "/no/such/page").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body = body_text(response).await;
+    assert!(body.contains("Page not found"), "{body}");
+    assert!(body.contains("eviStream"), "{body}");
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn the_home_page_renders_on_the_server(pool: PgPool) {
+    let response = get(&app(pool), "/").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = body_text(response).await;
+    assert!(body.contains("verified data set"), "{body}");
+    assert!(body.contains("/pkg/evistream.js"), "hydration script is linked");
+}
