@@ -21,7 +21,10 @@ async fn migrations_run_on_an_empty_database(pool: PgPool) {
     assert!(after.is_ready(), "{after:?}");
 
     // Running them again changes nothing (every process migrates at start).
-    MIGRATOR.run(&pool).await.expect("migrations are idempotent");
+    MIGRATOR
+        .run(&pool)
+        .await
+        .expect("migrations are idempotent");
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
     )

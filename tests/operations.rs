@@ -76,10 +76,7 @@ async fn metrics_count_requests_by_route_and_status() {
         text.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"}"#),
         "{text}"
     );
-    assert!(
-        text.contains(r#"route="/readyz",status="503""#),
-        "{text}"
-    );
+    assert!(text.contains(r#"route="/readyz",status="503""#), "{text}");
     assert!(
         text.contains("http_request_duration_seconds_bucket"),
         "{text}"
@@ -101,5 +98,8 @@ async fn the_home_page_renders_on_the_server(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::OK);
     let body = body_text(response).await;
     assert!(body.contains("verified data set"), "{body}");
-    assert!(body.contains("/pkg/evistream.js"), "hydration script is linked");
+    assert!(
+        body.contains("/pkg/evistream.js"),
+        "hydration script is linked"
+    );
 }

@@ -110,7 +110,15 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "ada", "@example.org", "ada@", "ada@example", "a b@x.org", "a@.x"] {
+        for bad in [
+            "",
+            "ada",
+            "@example.org",
+            "ada@",
+            "ada@example",
+            "a b@x.org",
+            "a@.x",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }

@@ -17,7 +17,11 @@ use crate::server::state::AppState;
 use crate::server::{http, metrics, shutdown};
 
 #[derive(Debug, Parser)]
-#[command(name = "evistream", version, about = "Research-paper PDFs to a verified data set")]
+#[command(
+    name = "evistream",
+    version,
+    about = "Research-paper PDFs to a verified data set"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -119,9 +123,9 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
             db: pool.clone(),
             metrics,
         };
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr} (set LEPTOS_SITE_ADDR to another address)"))?;
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!("cannot listen on {addr} (set LEPTOS_SITE_ADDR to another address)")
+        })?;
         tracing::info!(%addr, database = %db::describe(&pool), "serving http://{addr}");
         axum::serve(
             listener,
@@ -136,7 +140,10 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
     }
 
     // Workers get the grace period to finish the step they are in.
-    if tokio::time::timeout(config.shutdown_grace, workers).await.is_err() {
+    if tokio::time::timeout(config.shutdown_grace, workers)
+        .await
+        .is_err()
+    {
         tracing::warn!(grace = ?config.shutdown_grace, "workers did not stop within the grace period");
     }
     pool.close().await;
@@ -154,7 +161,10 @@ fn spawn_workers(
     let handle = tokio::spawn(async move {
         // The durable job queue lands with the jobs feature; until then the
         // worker side only honours the shutdown protocol.
-        tracing::info!(concurrency, "workers started; no job kinds are registered yet");
+        tracing::info!(
+            concurrency,
+            "workers started; no job kinds are registered yet"
+        );
         shutdown.cancelled().await;
     });
     async move {
@@ -178,7 +188,8 @@ async fn create_user(
         line.trim_end_matches(['\r', '\n']).to_owned()
     } else {
         let first = rpassword::prompt_password("Password: ").context("reading the password")?;
-        let second = rpassword::prompt_password("Repeat password: ").context("reading the password")?;
+        let second =
+            rpassword::prompt_password("Repeat password: ").context("reading the password")?;
         if first != second {
             bail!("the two passwords differ; nothing was created");
         }
@@ -191,6 +202,10 @@ async fn create_user(
     let result = crate::auth::server::create_user(&pool, &email, &password, role).await;
     pool.close().await;
     let id = result.map_err(|err| anyhow::anyhow!("{err}"))?;
-    eprintln!("created {} account {} ({id})", role.as_str(), email.as_str());
+    eprintln!(
+        "created {} account {} ({id})",
+        role.as_str(),
+        email.as_str()
+    );
     Ok(())
 }

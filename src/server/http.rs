@@ -40,9 +40,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(
             // Outermost first: the id is set before the span that records it.
             ServiceBuilder::new()

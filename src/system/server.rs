@@ -24,7 +24,10 @@ pub async fn healthz() -> impl IntoResponse {
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let readiness = db::readiness(&state.db, READINESS_TIMEOUT).await;
     if readiness.is_ready() {
-        (StatusCode::OK, Json(serde_json::json!({ "status": "ready", "checks": readiness })))
+        (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready", "checks": readiness })),
+        )
     } else {
         tracing::warn!(problem = ?readiness.problem, "not ready");
         (
@@ -39,7 +42,10 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     metrics::gauge!("db_pool_connections").set(f64::from(state.db.size()));
     metrics::gauge!("db_pool_idle_connections").set(state.db.num_idle() as f64);
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
 }
