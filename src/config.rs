@@ -57,6 +57,10 @@ pub struct Config {
     pub worker_concurrency: usize,
     /// `EVISTREAM_SHUTDOWN_GRACE_SECS`: how long running work may finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// `EVISTREAM_JOB_STALE_SECS`: a running job silent this long is taken over.
+    pub job_stale_after: Duration,
+    /// `EVISTREAM_DIAGNOSTIC_JOBS`: offer the diagnostic job on the Jobs page.
+    pub diagnostic_jobs: bool,
 }
 
 /// One thing wrong with the configuration.
@@ -117,6 +121,22 @@ impl Reader<'_> {
             self.problem(variable, format!("is not set; it must hold {what}"));
         }
         value
+    }
+
+    fn boolean(&mut self, variable: &'static str, default: bool) -> bool {
+        match self
+            .get(variable)
+            .map(|v| v.to_ascii_lowercase())
+            .as_deref()
+        {
+            None => default,
+            Some("true" | "1" | "yes" | "on") => true,
+            Some("false" | "0" | "no" | "off") => false,
+            Some(other) => {
+                self.problem(variable, format!("is {other:?}; it must be true or false"));
+                default
+            }
+        }
     }
 
     /// An integer in `min..=max`, or `default` when unset.
@@ -201,6 +221,8 @@ impl Config {
 
         let worker_concurrency = reader.integer("EVISTREAM_WORKER_CONCURRENCY", 4, 0, 256);
         let shutdown_grace = reader.integer("EVISTREAM_SHUTDOWN_GRACE_SECS", 30, 0, 3600);
+        let job_stale_after = reader.integer("EVISTREAM_JOB_STALE_SECS", 30, 1, 3600);
+        let diagnostic_jobs = reader.boolean("EVISTREAM_DIAGNOSTIC_JOBS", false);
 
         if !reader.problems.is_empty() {
             return Err(ConfigError {
@@ -215,6 +237,8 @@ impl Config {
             log_filter,
             worker_concurrency: worker_concurrency as usize,
             shutdown_grace: Duration::from_secs(shutdown_grace),
+            job_stale_after: Duration::from_secs(job_stale_after),
+            diagnostic_jobs,
         })
     }
 }
@@ -272,6 +296,7 @@ mod tests {
             ("EVISTREAM_LOG_FORMAT", "xml"),
             ("EVISTREAM_WORKER_CONCURRENCY", "100000"),
             ("RUST_LOG", "info,[[["),
+            ("EVISTREAM_DIAGNOSTIC_JOBS", "maybe"),
         ])
         .unwrap_err();
         assert_eq!(
@@ -282,10 +307,11 @@ mod tests {
                 "EVISTREAM_LOG_FORMAT",
                 "RUST_LOG",
                 "EVISTREAM_WORKER_CONCURRENCY",
+                "EVISTREAM_DIAGNOSTIC_JOBS",
             ]
         );
         let text = err.to_string();
-        assert!(text.contains("5 problem(s)"), "{text}");
+        assert!(text.contains("6 problem(s)"), "{text}");
         assert!(text.contains("\"lots\""), "{text}");
         assert!(text.contains("between 0 and 256"), "{text}");
     }

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod auth;
 pub mod error;
+pub mod jobs;
 pub mod system;
 pub mod ui;
 

@@ -11,6 +11,16 @@ use evistream::server::telemetry;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The container health check must work without the app's configuration.
+    if let Some(Command::Healthcheck) = cli.command {
+        return match evistream::server::cli::healthcheck().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("unhealthy: {err:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(err) => {

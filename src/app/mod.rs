@@ -8,10 +8,11 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::jobs::components::{JobDetailPage, JobsPage};
 use crate::system::components::HomePage;
 use crate::ui::toast::{ToastRegion, provide_toasts};
 use layout::AppLayout;
-use pages::{JobsPage, NotFound, ProjectsPage, SettingsPage, SignInPage};
+use pages::{NotFound, ProjectsPage, SettingsPage, SignInPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/projects") view=ProjectsPage />
                     <Route path=path!("/jobs") view=JobsPage />
+                    <Route path=path!("/jobs/:id") view=JobDetailPage />
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/signin") view=SignInPage />
                 </Routes>

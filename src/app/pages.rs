@@ -49,16 +49,6 @@ pub fn ProjectsPage() -> impl IntoView {
 }
 
 #[component]
-pub fn JobsPage() -> impl IntoView {
-    view! {
-        <NotYetAvailable
-            title="Jobs"
-            what="Background jobs (PDF conversion, extraction runs) will be listed here with live progress."
-        />
-    }
-}
-
-#[component]
 pub fn SignInPage() -> impl IntoView {
     view! {
         <NotYetAvailable

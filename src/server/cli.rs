@@ -8,11 +8,13 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
-use tokio_util::sync::CancellationToken;
+use std::sync::Arc;
 
 use crate::auth::types::{Email, Password, Role};
 use crate::config::Config;
 use crate::db;
+use crate::jobs::events::{self, JobEvents};
+use crate::jobs::worker::{WorkerSettings, Workers};
 use crate::server::state::AppState;
 use crate::server::{http, metrics, shutdown};
 
@@ -48,6 +50,8 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Exit 0 when the local server answers /healthz (for container health checks).
+    Healthcheck,
 }
 
 /// Runs a command to completion. Errors carry a message meant for the operator.
@@ -66,6 +70,39 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             admin,
             password_stdin,
         } => create_user(&config, &email, admin, password_stdin).await,
+        Command::Healthcheck => healthcheck().await,
+    }
+}
+
+/// GETs `/healthz` from the address this process would serve on. A raw HTTP/1.0
+/// request keeps an HTTP client (and curl in the image) out of the binary.
+pub async fn healthcheck() -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut addr = leptos_options()?.site_addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await?;
+        stream
+            .write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+            .await?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await?;
+        Ok::<_, std::io::Error>(answer)
+    };
+    let answer = tokio::time::timeout(Duration::from_secs(5), exchange)
+        .await
+        .with_context(|| format!("{addr} did not answer within 5 s"))?
+        .with_context(|| format!("cannot reach {addr}"))?;
+    let status_line = answer.split(|b| *b == b'\n').next().unwrap_or_default();
+    if status_line.windows(5).any(|w| w == b" 200 ") {
+        Ok(())
+    } else {
+        bail!(
+            "{addr}/healthz answered {}",
+            String::from_utf8_lossy(status_line).trim()
+        )
     }
 }
 
@@ -113,15 +150,28 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
     let metrics = metrics::handle();
     metrics::spawn_upkeep(metrics.clone());
 
-    let workers = spawn_workers(&config, &pool, shutdown.clone());
+    let config = Arc::new(config);
+    let job_events = JobEvents::new();
+    events::spawn_listener(pool.clone(), job_events.clone(), shutdown.clone());
+    let workers = Workers::spawn(
+        pool.clone(),
+        crate::jobs::registry(&config),
+        WorkerSettings::new(config.worker_concurrency, config.job_stale_after),
+        job_events.wake_workers.clone(),
+        job_events.running.clone(),
+        shutdown.clone(),
+    );
 
     if with_web {
         let leptos_options = leptos_options()?;
         let addr: SocketAddr = leptos_options.site_addr;
         let state = AppState {
             leptos_options,
+            config: config.clone(),
             db: pool.clone(),
             metrics,
+            job_events,
+            shutdown: shutdown.clone(),
         };
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
             format!("cannot listen on {addr} (set LEPTOS_SITE_ADDR to another address)")
@@ -139,37 +189,11 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
         shutdown.cancelled().await;
     }
 
-    // Workers get the grace period to finish the step they are in.
-    if tokio::time::timeout(config.shutdown_grace, workers)
-        .await
-        .is_err()
-    {
-        tracing::warn!(grace = ?config.shutdown_grace, "workers did not stop within the grace period");
-    }
+    // Workers get the grace period to finish the job they are in.
+    workers.stop(config.shutdown_grace).await;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Starts the background workers; the returned future ends when they stopped.
-fn spawn_workers(
-    config: &Config,
-    _pool: &PgPool,
-    shutdown: CancellationToken,
-) -> impl Future<Output = ()> + use<> {
-    let concurrency = config.worker_concurrency;
-    let handle = tokio::spawn(async move {
-        // The durable job queue lands with the jobs feature; until then the
-        // worker side only honours the shutdown protocol.
-        tracing::info!(
-            concurrency,
-            "workers started; no job kinds are registered yet"
-        );
-        shutdown.cancelled().await;
-    });
-    async move {
-        let _ = handle.await;
-    }
 }
 
 async fn create_user(

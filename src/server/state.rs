@@ -4,14 +4,22 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
 
+use crate::config::Config;
 use crate::error::AppError;
+use crate::jobs::events::JobEvents;
 
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
     pub db: PgPool,
     pub metrics: PrometheusHandle,
+    pub job_events: JobEvents,
+    /// Cancelled when the process shuts down (ends long-lived streams).
+    pub shutdown: CancellationToken,
 }
 
 impl FromRef<AppState> for LeptosOptions {

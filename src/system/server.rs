@@ -41,6 +41,7 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     metrics::gauge!("db_pool_connections").set(f64::from(state.db.size()));
     metrics::gauge!("db_pool_idle_connections").set(state.db.num_idle() as f64);
+    record_queue_depth(&state).await;
     (
         [(
             header::CONTENT_TYPE,
@@ -48,4 +49,30 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics.render(),
     )
+}
+
+/// Sets `jobs_queue_depth{kind,status}` from the table, zeroing series that
+/// emptied since the last scrape.
+async fn record_queue_depth(state: &AppState) {
+    static SEEN: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+    let depth = match crate::jobs::server::depth(&state.db).await {
+        Ok(depth) => depth,
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot read the queue depth");
+            return;
+        }
+    };
+    let Ok(mut seen) = SEEN.lock() else { return };
+    for (kind, status) in seen.iter() {
+        if !depth.iter().any(|(k, s, _)| k == kind && s == status) {
+            metrics::gauge!("jobs_queue_depth", "kind" => kind.clone(), "status" => status.clone())
+                .set(0.0);
+        }
+    }
+    seen.clear();
+    for (kind, status, count) in depth {
+        metrics::gauge!("jobs_queue_depth", "kind" => kind.clone(), "status" => status.clone())
+            .set(count as f64);
+        seen.push((kind, status));
+    }
 }

@@ -9,15 +9,36 @@ use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use tower::ServiceExt;
 
-use evistream::server::state::AppState;
+use std::sync::Arc;
 
-pub fn app(db: PgPool) -> Router {
-    let leptos_options = LeptosOptions::builder().output_name("evistream").build();
-    evistream::server::http::router(AppState {
-        leptos_options,
+use evistream::config::Config;
+use evistream::jobs::events::JobEvents;
+use evistream::server::state::AppState;
+use tokio_util::sync::CancellationToken;
+
+pub fn test_config(database_url: &str) -> Config {
+    let url = database_url.to_owned();
+    Config::from_lookup(&move |key| match key {
+        "DATABASE_URL" => Some(url.clone()),
+        "EVISTREAM_DIAGNOSTIC_JOBS" => Some("true".to_owned()),
+        _ => None,
+    })
+    .expect("test configuration is valid")
+}
+
+pub fn state(db: PgPool) -> AppState {
+    AppState {
+        leptos_options: LeptosOptions::builder().output_name("evistream").build(),
+        config: Arc::new(test_config("postgres://unused/evistream")),
         db,
         metrics: evistream::server::metrics::handle(),
-    })
+        job_events: JobEvents::new(),
+        shutdown: CancellationToken::new(),
+    }
+}
+
+pub fn app(db: PgPool) -> Router {
+    evistream::server::http::router(state(db))
 }
 
 /// A pool pointing at a port where no database listens.

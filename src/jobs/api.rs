@@ -1,0 +1,185 @@
+//! Job types shared with the browser, and the server functions of the Jobs pages.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn parse(raw: &str) -> Option<JobStatus> {
+        Some(match raw {
+            "queued" => JobStatus::Queued,
+            "running" => JobStatus::Running,
+            "succeeded" => JobStatus::Succeeded,
+            "failed" => JobStatus::Failed,
+            "cancelled" => JobStatus::Cancelled,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Succeeded => "succeeded",
+            JobStatus::Failed => "failed",
+            JobStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            JobStatus::Succeeded | JobStatus::Failed | JobStatus::Cancelled
+        )
+    }
+}
+
+/// One job as the Jobs list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobSummary {
+    pub id: Uuid,
+    pub kind: String,
+    pub status: JobStatus,
+    pub progress: u8,
+    pub message: Option<String>,
+    pub done: Option<i32>,
+    pub total: Option<i32>,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub cancel_requested: bool,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl JobSummary {
+    /// Applies a live update (from the event stream) to this row.
+    pub fn apply(&mut self, update: &JobUpdate) {
+        self.status = update.status;
+        self.progress = update.progress;
+        self.message = update.message.clone();
+        self.done = update.done;
+        self.total = update.total;
+        self.cancel_requested = update.cancel_requested;
+    }
+
+    /// A human name for the kind of work.
+    pub fn title(&self) -> String {
+        match self.kind.as_str() {
+            "system.diagnostic" => "Diagnostic job".to_owned(),
+            "system.noop" => "No-op job".to_owned(),
+            other => other.to_owned(),
+        }
+    }
+}
+
+/// One line of a job's log of steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobLogLine {
+    pub at: DateTime<Utc>,
+    pub level: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobDetail {
+    pub job: JobSummary,
+    pub log: Vec<JobLogLine>,
+}
+
+/// A change of a job's state or progress, as NOTIFY carries it and as the
+/// browser receives it over the event stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobUpdate {
+    pub id: Uuid,
+    pub status: JobStatus,
+    pub progress: u8,
+    pub message: Option<String>,
+    pub done: Option<i32>,
+    pub total: Option<i32>,
+    #[serde(default)]
+    pub cancel_requested: bool,
+    #[serde(default)]
+    pub owner_id: Option<Uuid>,
+    #[serde(default)]
+    pub project_id: Option<Uuid>,
+    /// Milliseconds since the epoch when the database sent it (for latency figures).
+    #[serde(default)]
+    pub sent_at: i64,
+}
+
+/// The path of the server-sent-events stream of job updates.
+pub const JOB_EVENTS_PATH: &str = "/api/jobs/events";
+
+/// The newest jobs first.
+#[server(prefix = "/api", endpoint = "list_jobs")]
+pub async fn list_jobs() -> Result<Vec<JobSummary>, AppError> {
+    let state = crate::server::state::app_state()?;
+    crate::error::with_http_status(super::server::list_recent(&state.db, 100).await)
+}
+
+#[server(prefix = "/api", endpoint = "get_job")]
+pub async fn get_job(id: Uuid) -> Result<JobDetail, AppError> {
+    let state = crate::server::state::app_state()?;
+    crate::error::with_http_status(super::server::detail(&state.db, id).await)
+}
+
+/// Asks a job to stop. A queued job is cancelled at once; a running one stops
+/// at its next step and keeps what it finished.
+#[server(prefix = "/api", endpoint = "cancel_job")]
+pub async fn cancel_job(id: Uuid) -> Result<JobSummary, AppError> {
+    let state = crate::server::state::app_state()?;
+    crate::error::with_http_status(super::server::request_cancel(&state.db, id).await)
+}
+
+/// Queues a failed or cancelled job again, with a fresh set of attempts.
+#[server(prefix = "/api", endpoint = "retry_job")]
+pub async fn retry_job(id: Uuid) -> Result<JobSummary, AppError> {
+    let state = crate::server::state::app_state()?;
+    crate::error::with_http_status(super::server::retry(&state.db, id).await)
+}
+
+/// Whether this server offers the diagnostic job (EVISTREAM_DIAGNOSTIC_JOBS).
+#[server(prefix = "/api", endpoint = "diagnostic_jobs_enabled")]
+pub async fn diagnostic_jobs_enabled() -> Result<bool, AppError> {
+    let state = crate::server::state::app_state()?;
+    Ok(state.config.diagnostic_jobs)
+}
+
+/// Starts a diagnostic job: `steps` steps of `step_ms` milliseconds each, with
+/// progress after every step. Lets operators check that workers run and that
+/// progress reaches the browser.
+#[server(prefix = "/api", endpoint = "start_diagnostic_job")]
+pub async fn start_diagnostic_job(steps: u32, step_ms: u32) -> Result<Uuid, AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = async {
+        if !state.config.diagnostic_jobs {
+            return Err(AppError::Forbidden);
+        }
+        let payload = super::diagnostic::DiagnosticPayload::new(steps, step_ms)?;
+        let mut tx = state.db.begin().await?;
+        let id = super::server::enqueue(
+            &mut tx,
+            super::server::NewJob::new(super::diagnostic::KIND, serde_json::json!(payload)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+    .await;
+    crate::error::with_http_status(result)
+}

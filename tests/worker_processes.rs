@@ -1,0 +1,152 @@
+//! Real processes: two `evistream worker` processes share a queue of 200 jobs;
+//! one is killed with SIGKILL mid-run. Every job must still succeed, and its
+//! side effect must exist exactly once.
+#![cfg(feature = "ssr")]
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use evistream::jobs::diagnostic::{self, DiagnosticPayload};
+use evistream::jobs::server::{self as jobs, NewJob};
+use sqlx::PgPool;
+
+/// The URL of the test's own database (same server as DATABASE_URL).
+fn database_url(pool: &PgPool) -> String {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for database tests");
+    let database = pool
+        .connect_options()
+        .get_database()
+        .expect("the test pool names its database")
+        .to_owned();
+    let server = base
+        .rsplit_once('/')
+        .map_or(base.as_str(), |(server, _)| server);
+    format!("{server}/{database}")
+}
+
+fn spawn_worker(url: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_evistream"))
+        .arg("worker")
+        .env("DATABASE_URL", url)
+        .env("EVISTREAM_WORKER_CONCURRENCY", "4")
+        .env("EVISTREAM_JOB_STALE_SECS", "2")
+        .env("EVISTREAM_DIAGNOSTIC_JOBS", "true")
+        .env("EVISTREAM_SHUTDOWN_GRACE_SECS", "5")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start a worker process")
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await
+        .expect("count")
+}
+
+/// Kills the process on drop, so a failing assertion leaves nothing behind.
+struct Reaper(Vec<Child>);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn no_job_is_lost_when_a_worker_process_is_killed(pool: PgPool) {
+    sqlx::query(
+        "CREATE TABLE job_test_effects (job_id uuid PRIMARY KEY, runs integer NOT NULL DEFAULT 1)",
+    )
+    .execute(&pool)
+    .await
+    .expect("effects table");
+    let mut tx = pool.begin().await.expect("begin");
+    for _ in 0..200 {
+        let mut payload = DiagnosticPayload::new(2, 15).expect("payload");
+        payload.record_effect = true;
+        jobs::enqueue(
+            &mut tx,
+            NewJob::new(diagnostic::KIND, serde_json::json!(payload)),
+        )
+        .await
+        .expect("enqueue");
+    }
+    tx.commit().await.expect("commit");
+
+    let url = database_url(&pool);
+    let mut workers = Reaper(vec![spawn_worker(&url), spawn_worker(&url)]);
+
+    // Kill one process while jobs are running in both.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let done = count(
+            &pool,
+            "SELECT count(*) FROM jobs WHERE status = 'succeeded'",
+        )
+        .await;
+        let victims = count(
+            &pool,
+            "SELECT count(DISTINCT locked_by) FROM jobs WHERE status = 'running'",
+        )
+        .await;
+        if done >= 40 && victims >= 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "workers made no progress ({done} done)"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let victim_pid = workers.0[0].id();
+    let held_by_victim = count(
+        &pool,
+        &format!("SELECT count(*) FROM jobs WHERE status = 'running' AND locked_by LIKE '%:{victim_pid}:%'"),
+    )
+    .await;
+    workers.0[0].kill().expect("SIGKILL the first worker");
+    workers.0[0].wait().expect("reaped");
+
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let done = count(
+            &pool,
+            "SELECT count(*) FROM jobs WHERE status = 'succeeded'",
+        )
+        .await;
+        if done == 200 {
+            break;
+        }
+        let bad = count(
+            &pool,
+            "SELECT count(*) FROM jobs WHERE status IN ('failed', 'cancelled')",
+        )
+        .await;
+        assert_eq!(bad, 0, "a job failed or was cancelled");
+        assert!(
+            Instant::now() < deadline,
+            "only {done} of 200 jobs finished"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM job_test_effects").await,
+        200
+    );
+    // Jobs the killed process held were taken over and counted a second attempt.
+    let retaken = count(&pool, "SELECT count(*) FROM jobs WHERE attempts > 1").await;
+    assert!(
+        retaken >= held_by_victim && held_by_victim > 0,
+        "{held_by_victim} jobs were held by the killed worker, {retaken} retaken"
+    );
+    eprintln!(
+        "killed worker held {held_by_victim} jobs; {retaken} jobs needed a second attempt; all 200 succeeded once"
+    );
+}
