@@ -150,3 +150,87 @@ async fn no_job_is_lost_when_a_worker_process_is_killed(pool: PgPool) {
         "killed worker held {held_by_victim} jobs; {retaken} jobs needed a second attempt; all 200 succeeded once"
     );
 }
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn sigterm_finishes_short_jobs_and_returns_long_ones_to_the_queue(pool: PgPool) {
+    let enqueue = |steps: u32, step_ms: u32| {
+        let pool = pool.clone();
+        async move {
+            let mut tx = pool.begin().await.expect("begin");
+            let payload = DiagnosticPayload::new(steps, step_ms).expect("payload");
+            let id = jobs::enqueue(
+                &mut tx,
+                NewJob::new(diagnostic::KIND, serde_json::json!(payload)),
+            )
+            .await
+            .expect("enqueue");
+            tx.commit().await.expect("commit");
+            id
+        }
+    };
+    let short = enqueue(1, 1500).await;
+    let long = enqueue(600, 100).await;
+    let url = database_url(&pool);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evistream"))
+        .arg("worker")
+        .env("DATABASE_URL", &url)
+        .env("EVISTREAM_WORKER_CONCURRENCY", "2")
+        .env("EVISTREAM_DIAGNOSTIC_JOBS", "true")
+        .env("EVISTREAM_SHUTDOWN_GRACE_SECS", "3")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start a worker process");
+    let pid = child.id();
+    let mut reaper = Reaper(Vec::new());
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count(&pool, "SELECT count(*) FROM jobs WHERE status = 'running'").await < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the worker did not start both jobs"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(status.success());
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("wait") {
+            break exit;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            reaper.0.push(child);
+            panic!("the worker did not stop after SIGTERM");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "worker exited with {exit:?}");
+
+    let short = jobs::summary(&pool, short).await.expect("short job");
+    assert_eq!(
+        short.status,
+        evistream::jobs::api::JobStatus::Succeeded,
+        "the short job finished within the grace period"
+    );
+    let long = jobs::summary(&pool, long).await.expect("long job");
+    assert_eq!(
+        long.status,
+        evistream::jobs::api::JobStatus::Queued,
+        "the long job went back to the queue"
+    );
+    assert_eq!(
+        long.attempts, 0,
+        "a released run does not count as an attempt"
+    );
+    let holder: Option<String> = sqlx::query_scalar("SELECT locked_by FROM jobs WHERE id = $1")
+        .bind(long.id)
+        .fetch_one(&pool)
+        .await
+        .expect("lock");
+    assert_eq!(holder, None);
+}

@@ -11,6 +11,8 @@ use super::worker::{JobContext, JobError, JobResult, Registry};
 use crate::error::AppError;
 
 pub const KIND: &str = "system.diagnostic";
+/// A job that does nothing: measures the queue's own overhead in benchmarks.
+pub const NOOP_KIND: &str = "system.noop";
 
 const MAX_STEPS: u32 = 10_000;
 const MAX_STEP_MS: u32 = 60_000;
@@ -54,6 +56,7 @@ impl DiagnosticPayload {
 
 pub fn register(registry: &mut Registry) {
     registry.register(KIND, run);
+    registry.register(NOOP_KIND, |_ctx| async { Ok(()) });
 }
 
 async fn run(ctx: JobContext) -> JobResult {
