@@ -103,3 +103,52 @@ async fn the_home_page_renders_on_the_server(pool: PgPool) {
         "hydration script is linked"
     );
 }
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn metrics_report_the_job_queue_depth(pool: PgPool) {
+    let mut tx = pool.begin().await.expect("begin");
+    evistream::jobs::server::enqueue(
+        &mut tx,
+        evistream::jobs::server::NewJob::new("metrics.test", serde_json::json!({})),
+    )
+    .await
+    .expect("enqueue");
+    tx.commit().await.expect("commit");
+    let text = body_text(get(&app(pool), "/metrics").await).await;
+    assert!(
+        text.contains(r#"jobs_queue_depth{kind="metrics.test",status="queued"} 1"#),
+        "{text}"
+    );
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn server_functions_answer_over_http_with_their_status(pool: PgPool) {
+    let app = app(pool);
+    let post = |path: &str, body: &'static str| {
+        http::Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .expect("request")
+    };
+    let listed = tower::ServiceExt::oneshot(app.clone(), post("/api/list_jobs", ""))
+        .await
+        .expect("infallible");
+    assert_eq!(listed.status(), StatusCode::OK);
+    assert_eq!(body_text(listed).await, "[]");
+
+    let missing = tower::ServiceExt::oneshot(
+        app.clone(),
+        post("/api/get_job", "id=00000000-0000-0000-0000-000000000000"),
+    )
+    .await
+    .expect("infallible");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(body_text(missing).await.contains("job"));
+
+    let invalid =
+        tower::ServiceExt::oneshot(app, post("/api/start_diagnostic_job", "steps=0&step_ms=10"))
+            .await
+            .expect("infallible");
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(invalid).await.contains("steps must be between"));
+}
