@@ -207,12 +207,12 @@ async fn notify_to_client(pool: &PgPool, url: &str) -> (f64, f64, usize) {
         let Ok(update) = serde_json::from_str::<JobUpdate>(data.trim()) else {
             continue;
         };
-        let now_ms = std::time::SystemTime::now()
+        let now_us = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
+            .map(|d| d.as_micros() as i64)
             .unwrap_or(0);
         if update.done.is_some() {
-            samples.push((now_ms - update.sent_at) as f64);
+            samples.push((now_us - update.sent_at_us) as f64 / 1000.0);
         }
         if update.status.is_finished() {
             break;
@@ -283,7 +283,7 @@ async fn main() {
         .expect("truncate");
     let (p50, p95, n) = notify_to_client(&pool, &url).await;
     println!(
-        "progress event NOTIFY → SSE client ({n} events): p50 {p50:.1} ms ({:.1}× ref)  p95 {p95:.1} ms ({:.1}× ref)  [ms resolution; sent_at is the database clock]",
+        "progress event NOTIFY → SSE client ({n} events): p50 {p50:.2} ms ({:.1}× ref)  p95 {p95:.2} ms ({:.1}× ref)  [database clock to client clock, same machine]",
         p50 / ref_p50,
         p95 / ref_p95
     );

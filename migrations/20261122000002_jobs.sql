@@ -66,7 +66,7 @@ BEGIN
             'cancel_requested', NEW.cancel_requested,
             'owner_id', NEW.owner_id,
             'project_id', NEW.project_id,
-            'sent_at', (extract(epoch FROM clock_timestamp()) * 1000)::bigint
+            'sent_at_us', (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
         )::text);
     END IF;
     RETURN NEW;

@@ -294,7 +294,7 @@ async fn state_changes_are_published_to_listeners(pool: PgPool) {
         Published::Update(update) => {
             assert_eq!(update.id, id);
             assert_eq!(update.status, JobStatus::Queued);
-            assert!(update.sent_at > 0);
+            assert!(update.sent_at_us > 0);
         }
         Published::Resync => panic!("expected an update"),
     }

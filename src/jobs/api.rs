@@ -117,9 +117,9 @@ pub struct JobUpdate {
     pub owner_id: Option<Uuid>,
     #[serde(default)]
     pub project_id: Option<Uuid>,
-    /// Milliseconds since the epoch when the database sent it (for latency figures).
+    /// Microseconds since the epoch when the database sent it (for latency figures).
     #[serde(default)]
-    pub sent_at: i64,
+    pub sent_at_us: i64,
 }
 
 /// The path of the server-sent-events stream of job updates.
