@@ -24,14 +24,14 @@ fn database_url(pool: &PgPool) -> String {
     format!("{server}/{database}")
 }
 
-fn spawn_worker(url: &str) -> Child {
+fn spawn_worker(url: &str, concurrency: &str, grace_secs: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_evistream"))
         .arg("worker")
         .env("DATABASE_URL", url)
-        .env("EVISTREAM_WORKER_CONCURRENCY", "4")
+        .env("EVISTREAM_WORKER_CONCURRENCY", concurrency)
         .env("EVISTREAM_JOB_STALE_SECS", "2")
         .env("EVISTREAM_DIAGNOSTIC_JOBS", "true")
-        .env("EVISTREAM_SHUTDOWN_GRACE_SECS", "5")
+        .env("EVISTREAM_SHUTDOWN_GRACE_SECS", grace_secs)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -80,7 +80,10 @@ async fn no_job_is_lost_when_a_worker_process_is_killed(pool: PgPool) {
     tx.commit().await.expect("commit");
 
     let url = database_url(&pool);
-    let mut workers = Reaper(vec![spawn_worker(&url), spawn_worker(&url)]);
+    let mut workers = Reaper(vec![
+        spawn_worker(&url, "4", "5"),
+        spawn_worker(&url, "4", "5"),
+    ]);
 
     // Kill one process while jobs are running in both.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -171,17 +174,7 @@ async fn sigterm_finishes_short_jobs_and_returns_long_ones_to_the_queue(pool: Pg
     let short = enqueue(1, 1500).await;
     let long = enqueue(600, 100).await;
     let url = database_url(&pool);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_evistream"))
-        .arg("worker")
-        .env("DATABASE_URL", &url)
-        .env("EVISTREAM_WORKER_CONCURRENCY", "2")
-        .env("EVISTREAM_DIAGNOSTIC_JOBS", "true")
-        .env("EVISTREAM_SHUTDOWN_GRACE_SECS", "3")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start a worker process");
+    let mut child = spawn_worker(&url, "2", "3");
     let pid = child.id();
     let mut reaper = Reaper(Vec::new());
 
