@@ -61,6 +61,25 @@ pub struct Config {
     pub job_stale_after: Duration,
     /// `EVISTREAM_DIAGNOSTIC_JOBS`: offer the diagnostic job on the Jobs page.
     pub diagnostic_jobs: bool,
+    /// `EVISTREAM_PUBLIC_URL`: the address users reach the app at. With
+    /// https, cookies are Secure and HSTS is sent.
+    pub public_url: Option<String>,
+    /// `EVISTREAM_REGISTRATION`: `open` (default) or `closed`. The first
+    /// account of an empty instance can always register (and becomes admin).
+    pub registration_open: bool,
+    /// `EVISTREAM_SESSION_IDLE_MINUTES`: a session unused this long ends.
+    pub session_idle: Duration,
+    /// `EVISTREAM_SESSION_MAX_HOURS`: a session ends this long after sign-in.
+    pub session_max_age: Duration,
+}
+
+impl Config {
+    /// True when the app is served over https (cookies get `Secure`, HSTS is sent).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
 }
 
 /// One thing wrong with the configuration.
@@ -223,6 +242,28 @@ impl Config {
         let shutdown_grace = reader.integer("EVISTREAM_SHUTDOWN_GRACE_SECS", 30, 0, 3600);
         let job_stale_after = reader.integer("EVISTREAM_JOB_STALE_SECS", 30, 1, 3600);
         let diagnostic_jobs = reader.boolean("EVISTREAM_DIAGNOSTIC_JOBS", false);
+        let public_url = reader.get("EVISTREAM_PUBLIC_URL");
+        if let Some(url) = &public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            reader.problem(
+                "EVISTREAM_PUBLIC_URL",
+                "must start with https:// (or http:// for local use)",
+            );
+        }
+        let registration_open = match reader.get("EVISTREAM_REGISTRATION").as_deref() {
+            None | Some("open") => true,
+            Some("closed") => false,
+            Some(other) => {
+                reader.problem(
+                    "EVISTREAM_REGISTRATION",
+                    format!("is {other:?}; it must be open or closed"),
+                );
+                true
+            }
+        };
+        let session_idle = reader.integer("EVISTREAM_SESSION_IDLE_MINUTES", 480, 5, 60 * 24 * 30);
+        let session_max_age = reader.integer("EVISTREAM_SESSION_MAX_HOURS", 168, 1, 24 * 365);
 
         if !reader.problems.is_empty() {
             return Err(ConfigError {
@@ -239,6 +280,10 @@ impl Config {
             shutdown_grace: Duration::from_secs(shutdown_grace),
             job_stale_after: Duration::from_secs(job_stale_after),
             diagnostic_jobs,
+            public_url: public_url.map(|url| url.trim_end_matches('/').to_owned()),
+            registration_open,
+            session_idle: Duration::from_secs(session_idle * 60),
+            session_max_age: Duration::from_secs(session_max_age * 3600),
         })
     }
 }

@@ -33,6 +33,8 @@ pub enum AppError {
     },
     #[error("{0}")]
     Conflict(String),
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
     #[error("the service is not available right now: {0}")]
     Unavailable(String),
     /// The detail went to the log under `reference`; the client sees only that.
@@ -70,6 +72,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Validation { .. } => 422,
             AppError::Conflict(_) => 409,
+            AppError::TooManyAttempts { .. } => 429,
             AppError::Unavailable(_) => 503,
             AppError::Internal { .. } => 500,
             AppError::ServerFn(

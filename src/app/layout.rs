@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::auth::components::AccountMenu;
 use crate::ui::theme::ThemeToggle;
 
 #[component]
@@ -22,7 +23,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             </nav>
             <div class="header-actions">
                 <ThemeToggle />
-                <A href="/signin" attr:class="button button-secondary">"Sign in"</A>
+                <AccountMenu />
             </div>
         </header>
         <main id="main" class="app-main" tabindex="-1">

@@ -8,14 +8,17 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::auth::components::{RegisterPage, SignInPage, provide_user_context};
 use crate::jobs::components::{JobDetailPage, JobsPage};
 use crate::system::components::HomePage;
 use crate::ui::toast::{ToastRegion, provide_toasts};
 use layout::AppLayout;
-use pages::{NotFound, ProjectsPage, SettingsPage, SignInPage};
+use pages::{NotFound, ProjectsPage, SettingsPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -37,10 +40,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Sends the page's Content-Security-Policy with the nonce of its inline
+/// hydration script (leptos_axum generates one per response).
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = crate::server::security::content_security_policy(Some(&nonce));
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toasts();
+    provide_user_context();
 
     view! {
         <Stylesheet id="evistream" href="/pkg/evistream.css" />
@@ -56,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/jobs/:id") view=JobDetailPage />
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/signin") view=SignInPage />
+                    <Route path=path!("/register") view=RegisterPage />
                 </Routes>
             </AppLayout>
             <ToastRegion />

@@ -49,16 +49,6 @@ pub fn ProjectsPage() -> impl IntoView {
 }
 
 #[component]
-pub fn SignInPage() -> impl IntoView {
-    view! {
-        <NotYetAvailable
-            title="Sign in"
-            what="Signing in is not available yet. An administrator account can already be created with `evistream create-user --admin`."
-        />
-    }
-}
-
-#[component]
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings" />

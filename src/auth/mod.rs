@@ -2,7 +2,13 @@
 //! line (`evistream create-user --admin`). Sign-in, sessions and roles in the
 //! web app build on this.
 
+pub mod api;
+pub mod components;
 pub mod types;
 
 #[cfg(feature = "ssr")]
+pub mod authz;
+#[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod session;

@@ -68,3 +68,256 @@ pub async fn create_user(
     .await?;
     Ok(id)
 }
+
+/// Failed sign-ins allowed per account and per client address per window.
+pub const SIGN_IN_FAILURES_ALLOWED: i64 = 5;
+const SIGN_IN_WINDOW_SECS: f64 = 60.0;
+
+/// The same message for an unknown email and a wrong password.
+const BAD_CREDENTIALS: &str = "the email address or password is not correct";
+
+/// A stored account, as sign-in needs it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: Uuid,
+    pub email: String,
+    pub role: Role,
+    pub session_epoch: i32,
+}
+
+/// A hash to verify against when the email is unknown, so that both failures
+/// cost the same time.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        hasher()
+            .ok()
+            .and_then(|h| h.hash_password(b"decoy password for timing").ok())
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Records a security event. Failing to audit is logged, never fatal to the
+/// action itself (the action already happened).
+pub async fn audit(
+    pool: &PgPool,
+    actor: Option<Uuid>,
+    action: &str,
+    target: Option<&str>,
+    client_addr: &str,
+    detail: serde_json::Value,
+) {
+    let result = sqlx::query!(
+        "INSERT INTO audit_log (actor_id, action, target, client_addr, detail) VALUES ($1, $2, $3, $4, $5)",
+        actor,
+        action,
+        target,
+        client_addr,
+        detail
+    )
+    .execute(pool)
+    .await;
+    if let Err(err) = result {
+        tracing::error!(error = %err, action, "could not write the audit log");
+    }
+}
+
+/// Refuses when the account or the client address failed too often lately,
+/// saying when to try again.
+async fn check_throttle(pool: &PgPool, email: &str, client_addr: &str) -> Result<(), AppError> {
+    let row = sqlx::query!(
+        r#"SELECT
+               count(*) FILTER (WHERE email = $1) AS "by_email!",
+               count(*) FILTER (WHERE client_addr = $2) AS "by_client!",
+               min(at) FILTER (WHERE email = $1) AS "by_email_oldest: chrono::DateTime<chrono::Utc>",
+               min(at) FILTER (WHERE client_addr = $2) AS "by_client_oldest: chrono::DateTime<chrono::Utc>"
+           FROM sign_in_attempts
+           WHERE NOT succeeded AND at > now() - make_interval(secs => $3)
+             AND (email = $1 OR client_addr = $2)"#,
+        email,
+        client_addr,
+        SIGN_IN_WINDOW_SECS
+    )
+    .fetch_one(pool)
+    .await?;
+    let oldest = if row.by_email >= SIGN_IN_FAILURES_ALLOWED {
+        row.by_email_oldest
+    } else if row.by_client >= SIGN_IN_FAILURES_ALLOWED {
+        row.by_client_oldest
+    } else {
+        return Ok(());
+    };
+    let elapsed = oldest
+        .map(|at| (chrono::Utc::now() - at).num_seconds().max(0) as f64)
+        .unwrap_or(0.0);
+    Err(AppError::TooManyAttempts {
+        retry_after_secs: (SIGN_IN_WINDOW_SECS - elapsed).ceil().max(1.0) as u64,
+    })
+}
+
+/// Checks an email and password. Unknown email, wrong password and a
+/// deactivated account give the same error after the same work.
+#[tracing::instrument(skip_all, fields(client = %client_addr), err(Display))]
+pub async fn authenticate(
+    pool: &PgPool,
+    raw_email: &str,
+    password: &str,
+    client_addr: &str,
+) -> Result<Account, AppError> {
+    let email = raw_email.trim().to_lowercase();
+    check_throttle(pool, &email, client_addr).await?;
+    let row = sqlx::query!(
+        "SELECT id, email, role, password_hash, is_active, session_epoch FROM users WHERE email = $1",
+        email
+    )
+    .fetch_optional(pool)
+    .await?;
+    let (hash, account) = match &row {
+        Some(row) => (
+            row.password_hash.clone(),
+            Some(Account {
+                id: row.id,
+                email: row.email.clone(),
+                role: Role::parse(&row.role).unwrap_or(Role::Viewer),
+                session_epoch: row.session_epoch,
+            }),
+        ),
+        None => (decoy_hash().to_owned(), None),
+    };
+    let matches = verify_password(password, &hash).await?;
+    let active = row.as_ref().is_some_and(|row| row.is_active);
+    let succeeded = matches && active && account.is_some();
+    sqlx::query!(
+        "INSERT INTO sign_in_attempts (email, client_addr, succeeded) VALUES ($1, $2, $3)",
+        email,
+        client_addr,
+        succeeded
+    )
+    .execute(pool)
+    .await?;
+    let actor = account.as_ref().map(|a| a.id);
+    match account {
+        Some(account) if succeeded => {
+            audit(
+                pool,
+                actor,
+                "sign_in",
+                Some(&email),
+                client_addr,
+                serde_json::json!({}),
+            )
+            .await;
+            Ok(account)
+        }
+        _ => {
+            audit(
+                pool,
+                actor,
+                "sign_in_failed",
+                Some(&email),
+                client_addr,
+                serde_json::json!({ "reason": if row.is_none() { "unknown email" } else if !active { "deactivated" } else { "wrong password" } }),
+            )
+            .await;
+            Err(AppError::invalid("password", BAD_CREDENTIALS))
+        }
+    }
+}
+
+/// Registers an account. The first account of an empty instance becomes
+/// admin; later ones are users, and only while registration is open.
+#[tracing::instrument(skip_all, fields(email = %email.as_str()), err(Display))]
+pub async fn register(
+    pool: &PgPool,
+    email: &Email,
+    password: &Password,
+    registration_open: bool,
+    client_addr: &str,
+) -> Result<Account, AppError> {
+    let hash = hash_password(password).await?;
+    let mut tx = pool.begin().await?;
+    // Serialises concurrent first registrations, so exactly one becomes admin.
+    sqlx::query!("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+    let existing = sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM users"#)
+        .fetch_one(&mut *tx)
+        .await?;
+    if existing > 0 && !registration_open {
+        return Err(AppError::Conflict(
+            "registration is closed on this instance; ask an administrator for an account"
+                .to_owned(),
+        ));
+    }
+    let role = if existing == 0 {
+        Role::Admin
+    } else {
+        Role::User
+    };
+    let row = sqlx::query!(
+        "INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3) RETURNING id, session_epoch",
+        email.as_str(),
+        hash,
+        role.as_str(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    audit(
+        pool,
+        Some(row.id),
+        "register",
+        Some(email.as_str()),
+        client_addr,
+        serde_json::json!({ "role": role.as_str() }),
+    )
+    .await;
+    Ok(Account {
+        id: row.id,
+        email: email.as_str().to_owned(),
+        role,
+        session_epoch: row.session_epoch,
+    })
+}
+
+/// Deactivates or reactivates an account; deactivation ends its sessions at once.
+pub async fn set_active(pool: &PgPool, user_id: Uuid, active: bool) -> Result<(), AppError> {
+    let updated = sqlx::query!(
+        r#"UPDATE users SET is_active = $2,
+               session_epoch = session_epoch + CASE WHEN $2 THEN 0 ELSE 1 END,
+               updated_at = now()
+           WHERE id = $1"#,
+        user_id,
+        active
+    )
+    .execute(pool)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::not_found("user"));
+    }
+    Ok(())
+}
+
+/// The caller of the current server function, from its session.
+pub async fn caller() -> Result<Option<super::types::SignedInUser>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let session: tower_sessions::Session = leptos_axum::extract()
+        .await
+        .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
+    super::session::user(&session, &state.db, &state.config).await
+}
+
+/// The caller, who must be signed in.
+pub async fn require_user() -> Result<super::types::SignedInUser, AppError> {
+    caller().await?.ok_or(AppError::Unauthorized)
+}
+
+/// The client's address for throttling and the audit log.
+pub async fn client_addr() -> String {
+    use axum::extract::ConnectInfo;
+    match leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
+        Err(_) => "unknown".to_owned(),
+    }
+}

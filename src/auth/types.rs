@@ -68,6 +68,14 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// The signed-in user of a request, as the UI needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub role: Role,
+}
+
 /// Global role of an account (see SPEC.md, "Who may do what").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {

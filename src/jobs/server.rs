@@ -91,7 +91,9 @@ pub async fn list_recent(pool: &PgPool, limit: i64) -> Result<Vec<JobSummary>, A
         JobRow,
         r#"SELECT id, kind, status, progress, progress_message, done_count, total_count,
                   attempts, max_attempts, cancel_requested, last_error,
-                  created_at, started_at, finished_at
+                  created_at AS "created_at: DateTime<Utc>",
+                  started_at AS "started_at: DateTime<Utc>",
+                  finished_at AS "finished_at: DateTime<Utc>"
            FROM jobs ORDER BY created_at DESC, id LIMIT $1"#,
         limit
     )
@@ -105,7 +107,9 @@ pub async fn summary(pool: &PgPool, id: Uuid) -> Result<JobSummary, AppError> {
         JobRow,
         r#"SELECT id, kind, status, progress, progress_message, done_count, total_count,
                   attempts, max_attempts, cancel_requested, last_error,
-                  created_at, started_at, finished_at
+                  created_at AS "created_at: DateTime<Utc>",
+                  started_at AS "started_at: DateTime<Utc>",
+                  finished_at AS "finished_at: DateTime<Utc>"
            FROM jobs WHERE id = $1"#,
         id
     )
@@ -119,7 +123,7 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> Result<JobDetail, AppError> {
     let job = summary(pool, id).await?;
     let log = sqlx::query_as!(
         JobLogLine,
-        "SELECT at, level, message FROM job_events WHERE job_id = $1 ORDER BY id",
+        r#"SELECT at AS "at: DateTime<Utc>", level, message FROM job_events WHERE job_id = $1 ORDER BY id"#,
         id
     )
     .fetch_all(pool)

@@ -151,6 +151,7 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
     metrics::spawn_upkeep(metrics.clone());
 
     let config = Arc::new(config);
+    crate::auth::session::spawn_expired_deletion(pool.clone());
     let job_events = JobEvents::new();
     events::spawn_listener(pool.clone(), job_events.clone(), shutdown.clone());
     let workers = Workers::spawn(

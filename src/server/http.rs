@@ -18,6 +18,8 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::app::{App, shell};
+use crate::auth::session;
+use crate::server::security;
 use crate::server::state::AppState;
 use crate::system::server as ops;
 
@@ -58,7 +60,16 @@ pub fn router(state: AppState) -> Router {
                         .make_span_with(request_span)
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
-                .layer(middleware::from_fn(record_metrics)),
+                .layer(middleware::from_fn(record_metrics))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    security::headers,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    security::reject_cross_site,
+                ))
+                .layer(session::layer(state.db.clone(), &state.config)),
         )
         .with_state(state)
 }

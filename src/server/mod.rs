@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod http;
 pub mod metrics;
+pub mod security;
 pub mod shutdown;
 pub mod state;
 pub mod telemetry;

@@ -1,0 +1,86 @@
+//! Sign-in server functions.
+
+use leptos::prelude::*;
+
+use super::types::SignedInUser;
+use crate::error::AppError;
+
+/// The signed-in user, or `None`.
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
+    crate::error::with_http_status(super::server::caller().await)
+}
+
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<SignedInUser, AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let client = super::server::client_addr().await;
+        let account = super::server::authenticate(&state.db, &email, &password, &client).await?;
+        let session: tower_sessions::Session = leptos_axum::extract()
+            .await
+            .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
+        super::session::start(&session, account.id, account.session_epoch).await?;
+        Ok(SignedInUser {
+            id: account.id,
+            email: account.email,
+            role: account.role,
+        })
+    }
+    .await;
+    crate::error::with_http_status(result)
+}
+
+#[server(prefix = "/api", endpoint = "register")]
+pub async fn register(email: String, password: String) -> Result<SignedInUser, AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let email = super::types::Email::parse(&email)?;
+        let password = super::types::Password::parse(&password)?;
+        let client = super::server::client_addr().await;
+        let account = super::server::register(
+            &state.db,
+            &email,
+            &password,
+            state.config.registration_open,
+            &client,
+        )
+        .await?;
+        let session: tower_sessions::Session = leptos_axum::extract()
+            .await
+            .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
+        super::session::start(&session, account.id, account.session_epoch).await?;
+        Ok(SignedInUser {
+            id: account.id,
+            email: account.email,
+            role: account.role,
+        })
+    }
+    .await;
+    crate::error::with_http_status(result)
+}
+
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let session: tower_sessions::Session = leptos_axum::extract()
+            .await
+            .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
+        if let Some(user) = super::session::user(&session, &state.db, &state.config).await? {
+            let client = super::server::client_addr().await;
+            super::server::audit(
+                &state.db,
+                Some(user.id),
+                "sign_out",
+                Some(&user.email),
+                &client,
+                serde_json::json!({}),
+            )
+            .await;
+        }
+        super::session::end(&session).await
+    }
+    .await;
+    crate::error::with_http_status(result)
+}

@@ -1,0 +1,140 @@
+//! Sign-in and registration pages, and the account part of the header.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+use super::api::{Register, SignIn, SignOut, current_user};
+use super::types::SignedInUser;
+use crate::error::AppError;
+
+/// The signed-in user as a resource every component can read and refresh.
+#[derive(Clone, Copy)]
+pub struct UserContext(pub Resource<Result<Option<SignedInUser>, AppError>>);
+
+pub fn provide_user_context() {
+    provide_context(UserContext(Resource::new(|| (), |_| current_user())));
+}
+
+pub fn use_user() -> UserContext {
+    expect_context::<UserContext>()
+}
+
+/// "Sign in" or the user's email with a sign-out button.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let user = use_user();
+    let sign_out = ServerAction::<SignOut>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            user.0.refetch();
+            navigate("/signin", Default::default());
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                user.0
+                    .get()
+                    .map(|result| match result.ok().flatten() {
+                        Some(current) => {
+                            view! {
+                                <span class="account-email" data-testid="signed-in-as">{current.email}</span>
+                                <ActionForm action=sign_out attr:class="inline-form">
+                                    <button type="submit" class="button button-secondary">"Sign out"</button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        None => {
+                            view! { <a href="/signin" class="button button-secondary">"Sign in"</a> }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
+/// Shows the error of a sign-in or registration attempt.
+fn error_text(result: Option<Result<SignedInUser, AppError>>) -> Option<String> {
+    match result {
+        Some(Err(err)) => Some(err.to_string()),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let user = use_user();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            user.0.refetch();
+            navigate("/projects", Default::default());
+        }
+    });
+    view! {
+        <Title text="Sign in" />
+        <section class="panel narrow">
+            <h1>"Sign in"</h1>
+            <ActionForm action attr:class="stacked-form">
+                <label for="signin-email">"Email address"</label>
+                <input id="signin-email" type="email" name="email" autocomplete="username" required />
+                <label for="signin-password">"Password"</label>
+                <input
+                    id="signin-password"
+                    type="password"
+                    name="password"
+                    autocomplete="current-password"
+                    required
+                />
+                <p class="form-error" role="alert">{move || error_text(action.value().get())}</p>
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <p>"No account yet? " <a href="/register">"Create one"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = ServerAction::<Register>::new();
+    let user = use_user();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            user.0.refetch();
+            navigate("/projects", Default::default());
+        }
+    });
+    view! {
+        <Title text="Create an account" />
+        <section class="panel narrow">
+            <h1>"Create an account"</h1>
+            <ActionForm action attr:class="stacked-form">
+                <label for="register-email">"Email address"</label>
+                <input id="register-email" type="email" name="email" autocomplete="username" required />
+                <label for="register-password">"Password (8 to 128 characters)"</label>
+                <input
+                    id="register-password"
+                    type="password"
+                    name="password"
+                    autocomplete="new-password"
+                    minlength="8"
+                    maxlength="128"
+                    required
+                />
+                <p class="form-error" role="alert">{move || error_text(action.value().get())}</p>
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Create account"
+                </button>
+            </ActionForm>
+            <p>"Already registered? " <a href="/signin">"Sign in"</a></p>
+        </section>
+    }
+}

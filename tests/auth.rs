@@ -1,0 +1,276 @@
+//! Accounts and sessions through the real router and a real PostgreSQL:
+//! registration, session fixation, sign-out, deactivation, throttling,
+//! cross-site request refusal and security headers.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use common::{app, body_text, state};
+use http::{Request, Response, StatusCode, header};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery";
+
+fn form(path: &str, body: String, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "evistream.test");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body)).expect("request")
+}
+
+async fn call(app: &Router, request: Request<Body>) -> Response<Body> {
+    app.clone().oneshot(request).await.expect("infallible")
+}
+
+/// The `name=value` of the session cookie a response sets.
+fn session_cookie(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("evistream_session="))
+        .map(|v| v.split(';').next().unwrap_or(v).to_owned())
+}
+
+fn credentials(email: &str, password: &str) -> String {
+    format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        password.replace(' ', "+")
+    )
+}
+
+async fn register(app: &Router, email: &str) -> (Response<Body>, Option<String>) {
+    let response = call(
+        app,
+        form("/api/register", credentials(email, PASSWORD), None),
+    )
+    .await;
+    let cookie = session_cookie(&response);
+    (response, cookie)
+}
+
+async fn sign_in(
+    app: &Router,
+    email: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> Response<Body> {
+    call(
+        app,
+        form("/api/sign_in", credentials(email, password), cookie),
+    )
+    .await
+}
+
+/// Who the server thinks the cookie belongs to ("null" when nobody).
+async fn whoami(app: &Router, cookie: &str) -> String {
+    body_text(call(app, form("/api/current_user", String::new(), Some(cookie))).await).await
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn the_first_account_is_admin_and_later_ones_are_users(pool: PgPool) {
+    let app = app(pool);
+    let (first, cookie) = register(&app, "Ada@Example.org").await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let body = body_text(first).await;
+    assert!(body.contains("\"Admin\""), "{body}");
+    assert!(
+        body.contains("ada@example.org"),
+        "email is normalised: {body}"
+    );
+    assert!(
+        whoami(&app, &cookie.expect("signed in"))
+            .await
+            .contains("ada@example.org")
+    );
+
+    let (second, _) = register(&app, "grace@example.org").await;
+    assert!(body_text(second).await.contains("\"User\""));
+
+    let (again, _) = register(&app, " ADA@example.org").await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(again).await.contains("already exists"));
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn closed_registration_refuses_all_but_the_first_account(pool: PgPool) {
+    let mut state = state(pool);
+    let mut config = (*state.config).clone();
+    config.registration_open = false;
+    state.config = std::sync::Arc::new(config);
+    let app = evistream::server::http::router(state);
+    let (first, _) = register(&app, "first@example.org").await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let (second, _) = register(&app, "second@example.org").await;
+    assert_eq!(second.status(), StatusCode::CONFLICT);
+    assert!(body_text(second).await.contains("registration is closed"));
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn signing_in_changes_the_session_id(pool: PgPool) {
+    let app = app(pool);
+    let (_, registered) = register(&app, "ada@example.org").await;
+    let planted = registered.expect("a session");
+    let response = sign_in(&app, "ada@example.org", PASSWORD, Some(&planted)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let fresh = session_cookie(&response).expect("a new session cookie");
+    assert_ne!(fresh, planted, "the id must change at sign-in");
+    assert_eq!(whoami(&app, &planted).await, "null", "the old id is dead");
+    assert!(whoami(&app, &fresh).await.contains("ada@example.org"));
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn signing_out_destroys_the_session_on_the_server(pool: PgPool) {
+    let app = app(pool.clone());
+    let (_, cookie) = register(&app, "ada@example.org").await;
+    let cookie = cookie.expect("a session");
+    let out = call(&app, form("/api/sign_out", String::new(), Some(&cookie))).await;
+    assert_eq!(out.status(), StatusCode::OK);
+    // Replaying the old cookie (as a stolen copy would) gets nobody.
+    assert_eq!(whoami(&app, &cookie).await, "null");
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(sessions, 0);
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_deactivated_user_is_signed_out_at_once(pool: PgPool) {
+    let app = app(pool.clone());
+    let (response, cookie) = register(&app, "ada@example.org").await;
+    let cookie = cookie.expect("a session");
+    let body = body_text(response).await;
+    let id: uuid::Uuid = serde_json::from_str::<serde_json::Value>(&body).expect("json")["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("an id");
+    evistream::auth::server::set_active(&pool, id, false)
+        .await
+        .expect("deactivate");
+    assert_eq!(whoami(&app, &cookie).await, "null");
+    let denied = sign_in(&app, "ada@example.org", PASSWORD, None).await;
+    assert_eq!(denied.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn wrong_email_and_wrong_password_look_the_same(pool: PgPool) {
+    let app = app(pool);
+    register(&app, "ada@example.org").await;
+    let unknown = sign_in(&app, "nobody@example.org", PASSWORD, None).await;
+    let wrong = sign_in(&app, "ada@example.org", "not the password", None).await;
+    assert_eq!(unknown.status(), wrong.status());
+    assert_eq!(body_text(unknown).await, body_text(wrong).await);
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn repeated_failures_are_throttled(pool: PgPool) {
+    let app = app(pool);
+    register(&app, "ada@example.org").await;
+    for _ in 0..evistream::auth::server::SIGN_IN_FAILURES_ALLOWED {
+        let response = sign_in(&app, "ada@example.org", "wrong password", None).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Even the right password is refused now, with a time to wait.
+    let throttled = sign_in(&app, "ada@example.org", PASSWORD, None).await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body = body_text(throttled).await;
+    let error: evistream::error::AppError = serde_json::from_str(&body).expect("an AppError");
+    assert!(
+        error
+            .to_string()
+            .starts_with("too many attempts; try again in"),
+        "{error}"
+    );
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn cross_site_posts_are_refused(pool: PgPool) {
+    let app = app(pool.clone());
+    let mut forged = form(
+        "/api/register",
+        credentials("eve@example.org", PASSWORD),
+        None,
+    );
+    forged.headers_mut().insert(
+        header::ORIGIN,
+        "https://evil.example".parse().expect("header"),
+    );
+    let response = call(&app, forged).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(users, 0, "the refused request changed nothing");
+
+    let mut same_site = form(
+        "/api/register",
+        credentials("ada@example.org", PASSWORD),
+        None,
+    );
+    same_site.headers_mut().insert(
+        header::ORIGIN,
+        "http://evistream.test".parse().expect("header"),
+    );
+    assert_eq!(call(&app, same_site).await.status(), StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn responses_carry_security_headers(pool: PgPool) {
+    let app = app(pool);
+    let page = call(
+        &app,
+        Request::get("/").body(Body::empty()).expect("request"),
+    )
+    .await;
+    let headers = page.headers().clone();
+    let csp = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .expect("a CSP")
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the page's CSP names a nonce");
+    let html = body_text(page).await;
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the CSP nonce"
+    );
+    assert_eq!(
+        headers
+            .get(header::X_CONTENT_TYPE_OPTIONS)
+            .expect("nosniff"),
+        "nosniff"
+    );
+    assert!(headers.contains_key(header::REFERRER_POLICY));
+    assert!(
+        !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+        "no HSTS over http"
+    );
+
+    let health = call(
+        &app,
+        Request::get("/healthz")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert!(
+        health
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY)
+    );
+}
