@@ -169,18 +169,41 @@ async fn notify_to_client(pool: &PgPool, url: &str) -> (f64, f64, usize) {
             ("LEPTOS_SITE_ROOT", root.to_owned()),
         ],
     )]);
-    let mut stream = loop {
-        match tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
-            Ok(stream) => break stream,
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+    let connect = || async move {
+        loop {
+            match tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+                Ok(stream) => break stream,
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
         }
     };
-    stream
-        .write_all(
-            b"GET /api/jobs/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n",
-        )
+    // The first account of the instance is an admin and sees every job's events.
+    let mut signup = connect().await;
+    let body = "email=bench%40example.org&password=benchmark+password";
+    let request = format!(
+        "POST /api/register HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    signup
+        .write_all(request.as_bytes())
         .await
-        .expect("request");
+        .expect("register");
+    let mut answer = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut signup, &mut answer)
+        .await
+        .expect("answer");
+    let cookie = answer
+        .lines()
+        .find_map(|line| line.strip_prefix("set-cookie: "))
+        .and_then(|value| value.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let mut stream = connect().await;
+    let request = format!(
+        "GET /api/jobs/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.expect("request");
     let mut lines = BufReader::new(stream).lines();
     // Wait for the stream to be open (its first byte), then start the job.
     lines

@@ -124,31 +124,59 @@ async fn metrics_report_the_job_queue_depth(pool: PgPool) {
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
 async fn server_functions_answer_over_http_with_their_status(pool: PgPool) {
     let app = app(pool);
-    let post = |path: &str, body: &'static str| {
-        http::Request::post(path)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(axum::body::Body::from(body))
-            .expect("request")
+    let post = |path: &str, body: &'static str, cookie: Option<&str>| {
+        let mut request =
+            http::Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.body(axum::body::Body::from(body)).expect("request")
     };
-    let listed = tower::ServiceExt::oneshot(app.clone(), post("/api/list_jobs", ""))
+    let call = |request| tower::ServiceExt::oneshot(app.clone(), request);
+
+    let anonymous = call(post("/api/list_jobs", "", None))
+        .await
+        .expect("infallible");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    let registered = call(post(
+        "/api/register",
+        "email=ops%40example.org&password=long+enough+password",
+        None,
+    ))
+    .await
+    .expect("infallible");
+    assert_eq!(registered.status(), StatusCode::OK);
+    let cookie = registered
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+
+    let listed = call(post("/api/list_jobs", "", Some(&cookie)))
         .await
         .expect("infallible");
     assert_eq!(listed.status(), StatusCode::OK);
     assert_eq!(body_text(listed).await, "[]");
 
-    let missing = tower::ServiceExt::oneshot(
-        app.clone(),
-        post("/api/get_job", "id=00000000-0000-0000-0000-000000000000"),
-    )
+    let missing = call(post(
+        "/api/get_job",
+        "id=00000000-0000-0000-0000-000000000000",
+        Some(&cookie),
+    ))
     .await
     .expect("infallible");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert!(body_text(missing).await.contains("job"));
 
-    let invalid =
-        tower::ServiceExt::oneshot(app, post("/api/start_diagnostic_job", "steps=0&step_ms=10"))
-            .await
-            .expect("infallible");
+    let invalid = call(post(
+        "/api/start_diagnostic_job",
+        "steps=0&step_ms=10",
+        Some(&cookie),
+    ))
+    .await
+    .expect("infallible");
     assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body_text(invalid).await.contains("steps must be between"));
 }

@@ -17,3 +17,16 @@ export async function clickUntil(page: Page, click: () => Promise<void>, check: 
     await check();
   }).toPass({ timeout: 15_000 });
 }
+
+export const PASSWORD = "a long enough password";
+
+/** A fresh random account, registered through the page; the page is signed in afterwards. */
+export async function registerFreshUser(page: Page): Promise<string> {
+  const email = `user-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.org`;
+  await gotoHydrated(page, "/register");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password (8 to 128 characters)").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+  return email;
+}

@@ -1,5 +1,5 @@
 import { test, expect, type Locator } from "@playwright/test";
-import { clickUntil, gotoHydrated } from "./helpers";
+import { clickUntil, gotoHydrated, registerFreshUser } from "./helpers";
 
 // These tests start jobs that show up in the shared list; run them one by one.
 test.describe.configure({ mode: "serial" });
@@ -9,6 +9,7 @@ async function progressOf(row: Locator): Promise<number> {
 }
 
 test("a job's progress moves live, survives a reload, and the job can be cancelled", async ({ page }) => {
+  await registerFreshUser(page);
   await gotoHydrated(page, "/jobs");
   await expect(page.getByTestId("live-state")).toHaveText("live");
 
@@ -55,6 +56,7 @@ test("a job's progress moves live, survives a reload, and the job can be cancell
 });
 
 test("an unknown job id shows a not-found message", async ({ page }) => {
+  await registerFreshUser(page);
   await page.goto("/jobs/00000000-0000-0000-0000-000000000000");
   await expect(page.getByRole("alert")).toContainText("job not found");
 });

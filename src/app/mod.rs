@@ -6,7 +6,7 @@ mod pages;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::auth::components::{RegisterPage, SignInPage, provide_user_context};
 use crate::jobs::components::{JobDetailPage, JobsPage};
@@ -73,7 +73,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/projects") view=ProjectsPage />
                     <Route path=path!("/jobs") view=JobsPage />
-                    <Route path=path!("/jobs/:id") view=JobDetailPage />
+                    // Async: the page waits for its data, so a missing job answers 404.
+                    <Route path=path!("/jobs/:id") view=JobDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/signin") view=SignInPage />
                     <Route path=path!("/register") view=RegisterPage />

@@ -128,29 +128,58 @@ pub const JOB_EVENTS_PATH: &str = "/api/jobs/events";
 /// The newest jobs first.
 #[server(prefix = "/api", endpoint = "list_jobs")]
 pub async fn list_jobs() -> Result<Vec<JobSummary>, AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let viewer = crate::auth::server::require_user().await?;
+        super::server::list_visible(&state.db, &viewer, 100).await
+    }
+    .await;
+    crate::error::with_http_status(result)
+}
+
+/// Authorises the caller for `action` on job `id` and returns the pool.
+#[cfg(feature = "ssr")]
+async fn authorized(
+    id: Uuid,
+    action: crate::auth::authz::Action,
+) -> Result<sqlx::PgPool, AppError> {
     let state = crate::server::state::app_state()?;
-    crate::error::with_http_status(super::server::list_recent(&state.db, 100).await)
+    let viewer = crate::auth::server::require_user().await?;
+    super::server::authorize(&state.db, &viewer, id, action).await?;
+    Ok(state.db)
 }
 
 #[server(prefix = "/api", endpoint = "get_job")]
 pub async fn get_job(id: Uuid) -> Result<JobDetail, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::error::with_http_status(super::server::detail(&state.db, id).await)
+    let result = async {
+        let db = authorized(id, crate::auth::authz::Action::View).await?;
+        super::server::detail(&db, id).await
+    }
+    .await;
+    crate::error::with_http_status(result)
 }
 
 /// Asks a job to stop. A queued job is cancelled at once; a running one stops
 /// at its next step and keeps what it finished.
 #[server(prefix = "/api", endpoint = "cancel_job")]
 pub async fn cancel_job(id: Uuid) -> Result<JobSummary, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::error::with_http_status(super::server::request_cancel(&state.db, id).await)
+    let result = async {
+        let db = authorized(id, crate::auth::authz::Action::Run).await?;
+        super::server::request_cancel(&db, id).await
+    }
+    .await;
+    crate::error::with_http_status(result)
 }
 
 /// Queues a failed or cancelled job again, with a fresh set of attempts.
 #[server(prefix = "/api", endpoint = "retry_job")]
 pub async fn retry_job(id: Uuid) -> Result<JobSummary, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::error::with_http_status(super::server::retry(&state.db, id).await)
+    let result = async {
+        let db = authorized(id, crate::auth::authz::Action::Run).await?;
+        super::server::retry(&db, id).await
+    }
+    .await;
+    crate::error::with_http_status(result)
 }
 
 /// Whether this server offers the diagnostic job (EVISTREAM_DIAGNOSTIC_JOBS).
@@ -165,18 +194,18 @@ pub async fn diagnostic_jobs_enabled() -> Result<bool, AppError> {
 /// progress reaches the browser.
 #[server(prefix = "/api", endpoint = "start_diagnostic_job")]
 pub async fn start_diagnostic_job(steps: u32, step_ms: u32) -> Result<Uuid, AppError> {
-    let state = crate::server::state::app_state()?;
     let result = async {
+        let state = crate::server::state::app_state()?;
+        let user = crate::auth::server::require_user().await?;
         if !state.config.diagnostic_jobs {
             return Err(AppError::Forbidden);
         }
         let payload = super::diagnostic::DiagnosticPayload::new(steps, step_ms)?;
+        let mut job =
+            super::server::NewJob::new(super::diagnostic::KIND, serde_json::json!(payload));
+        job.owner_id = Some(user.id);
         let mut tx = state.db.begin().await?;
-        let id = super::server::enqueue(
-            &mut tx,
-            super::server::NewJob::new(super::diagnostic::KIND, serde_json::json!(payload)),
-        )
-        .await?;
+        let id = super::server::enqueue(&mut tx, job).await?;
         tx.commit().await?;
         Ok(id)
     }

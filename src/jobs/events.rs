@@ -20,9 +20,12 @@ use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 use super::api::{JobStatus, JobUpdate};
 use super::worker::RunningJobs;
+use crate::auth::types::Role;
+use crate::error::AppError;
 use crate::server::state::AppState;
 
 pub const CHANNEL: &str = "evistream_jobs";
@@ -122,33 +125,68 @@ fn dispatch(events: &JobEvents, payload: &str) {
     let _ = events.sender.send(Published::Update(update));
 }
 
-/// `GET /api/jobs/events`: the server-sent-events stream of job updates.
-/// Event `job` carries a `JobUpdate`; event `resync` tells the page to re-read.
+/// Which updates one signed-in browser may receive: its user's own jobs and
+/// those of projects the user owns or is a member of; everything for admins.
+struct Audience {
+    user: Uuid,
+    admin: bool,
+    projects: Vec<Uuid>,
+}
+
+impl Audience {
+    fn admits(&self, update: &JobUpdate) -> bool {
+        self.admin
+            || update.owner_id == Some(self.user)
+            || update
+                .project_id
+                .is_some_and(|project| self.projects.contains(&project))
+    }
+}
+
+/// `GET /api/jobs/events`: the server-sent-events stream of job updates for
+/// the signed-in user. Event `job` carries a `JobUpdate`; event `resync` tells
+/// the page to re-read.
 pub async fn stream(
     State(state): State<AppState>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    session: tower_sessions::Session,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let user = crate::auth::session::user(&session, &state.db, &state.config)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let audience = Audience {
+        user: user.id,
+        admin: user.role == Role::Admin,
+        projects: super::server::visible_project_ids(&state.db, user.id).await?,
+    };
     let receiver = state.job_events.sender.subscribe();
-    let shutdown = state.shutdown.clone();
+    let context = (receiver, state.shutdown.clone(), audience, state.db.clone());
     let events = futures::stream::unfold(
-        (receiver, shutdown),
-        |(mut receiver, shutdown)| async move {
-            let event = tokio::select! {
-                received = receiver.recv() => match received {
-                    Ok(Published::Update(update)) => Event::default()
-                        .event("job")
-                        .json_data(&update)
-                        .unwrap_or_else(|_| Event::default().event("resync").data("")),
-                    Ok(Published::Resync) | Err(broadcast::error::RecvError::Lagged(_)) => {
-                        Event::default().event("resync").data("")
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                },
-                // Ends the stream so graceful shutdown is not held open by browsers.
-                _ = shutdown.cancelled() => return None,
-            };
-            Some((Ok(event), (receiver, shutdown)))
+        context,
+        |(mut receiver, shutdown, mut audience, db)| async move {
+            loop {
+                let event = tokio::select! {
+                    received = receiver.recv() => match received {
+                        Ok(Published::Update(update)) if audience.admits(&update) => Event::default()
+                            .event("job")
+                            .json_data(&update)
+                            .unwrap_or_else(|_| Event::default().event("resync").data("")),
+                        Ok(Published::Update(_)) => continue,
+                        Ok(Published::Resync) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                            // Memberships may have changed too: read them again.
+                            if let Ok(projects) = super::server::visible_project_ids(&db, audience.user).await {
+                                audience.projects = projects;
+                            }
+                            Event::default().event("resync").data("")
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    // Ends the stream so graceful shutdown is not held open by browsers.
+                    _ = shutdown.cancelled() => return None,
+                };
+                return Some((Ok(event), (receiver, shutdown, audience, db)));
+            }
         },
     );
     metrics::counter!("job_event_streams_opened_total").increment(1);
-    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -5,6 +5,8 @@ use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::api::{JobDetail, JobLogLine, JobStatus, JobSummary};
+use crate::auth::authz::{Action, Relation, decide};
+use crate::auth::types::{Role, SignedInUser};
 use crate::error::AppError;
 
 /// A job to enqueue.
@@ -86,7 +88,13 @@ impl JobRow {
     }
 }
 
-pub async fn list_recent(pool: &PgPool, limit: i64) -> Result<Vec<JobSummary>, AppError> {
+/// The newest jobs `viewer` may see: their own, those of projects they own or
+/// are a member of, and every job for an admin.
+pub async fn list_visible(
+    pool: &PgPool,
+    viewer: &SignedInUser,
+    limit: i64,
+) -> Result<Vec<JobSummary>, AppError> {
     let rows = sqlx::query_as!(
         JobRow,
         r#"SELECT id, kind, status, progress, progress_message, done_count, total_count,
@@ -94,12 +102,56 @@ pub async fn list_recent(pool: &PgPool, limit: i64) -> Result<Vec<JobSummary>, A
                   created_at AS "created_at: DateTime<Utc>",
                   started_at AS "started_at: DateTime<Utc>",
                   finished_at AS "finished_at: DateTime<Utc>"
-           FROM jobs ORDER BY created_at DESC, id LIMIT $1"#,
+           FROM jobs j
+           WHERE $2 OR j.owner_id = $1
+              OR EXISTS (SELECT 1 FROM projects p WHERE p.id = j.project_id AND p.owner_id = $1)
+              OR EXISTS (SELECT 1 FROM project_members m
+                         WHERE m.project_id = j.project_id AND m.user_id = $1)
+           ORDER BY created_at DESC, id LIMIT $3"#,
+        viewer.id,
+        viewer.role == Role::Admin,
         limit
     )
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(JobRow::into_summary).collect())
+}
+
+/// Checks that `viewer` may do `action` (View, or Run for cancel/retry) on a
+/// job. A job they may not see is "not found".
+pub async fn authorize(
+    pool: &PgPool,
+    viewer: &SignedInUser,
+    id: Uuid,
+    action: Action,
+) -> Result<(), AppError> {
+    let row = sqlx::query!(
+        r#"SELECT j.owner_id, j.project_id, p.owner_id AS "project_owner?",
+                  m.role AS "member_role?"
+           FROM jobs j
+           LEFT JOIN projects p ON p.id = j.project_id
+           LEFT JOIN project_members m ON m.project_id = j.project_id AND m.user_id = $2
+           WHERE j.id = $1"#,
+        id,
+        viewer.id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("job"))?;
+    let relation = if row.project_owner == Some(viewer.id) {
+        Relation::Owner
+    } else if let Some(role) = &row.member_role {
+        Relation::parse_member_role(role)
+    } else if row.project_id.is_none() && row.owner_id == Some(viewer.id) {
+        // A job outside any project belongs to the user who started it.
+        Relation::Owner
+    } else {
+        Relation::None
+    };
+    decide(viewer.role, relation, action).map_err(|err| match err {
+        AppError::NotFound(_) => AppError::not_found("job"),
+        other => other,
+    })
 }
 
 pub async fn summary(pool: &PgPool, id: Uuid) -> Result<JobSummary, AppError> {
@@ -229,4 +281,16 @@ pub async fn depth(pool: &PgPool) -> Result<Vec<(String, String, i64)>, AppError
         .into_iter()
         .map(|row| (row.kind, row.status, row.count))
         .collect())
+}
+
+/// Projects whose job events `viewer` receives.
+pub async fn visible_project_ids(pool: &PgPool, viewer: Uuid) -> Result<Vec<Uuid>, AppError> {
+    let ids = sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM projects WHERE owner_id = $1
+           UNION SELECT project_id FROM project_members WHERE user_id = $1"#,
+        viewer
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(ids)
 }
