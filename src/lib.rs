@@ -10,6 +10,7 @@ pub mod app;
 pub mod auth;
 pub mod error;
 pub mod jobs;
+pub mod projects;
 pub mod system;
 pub mod ui;
 

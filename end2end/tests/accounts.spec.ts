@@ -43,3 +43,57 @@ test("the jobs page asks anonymous visitors to sign in", async ({ page }) => {
   await page.goto("/jobs");
   await expect(page.getByRole("alert")).toContainText("please sign in first");
 });
+
+test("a project is private until shared, and a viewer gets it read-only", async ({ browser }) => {
+  const owner = await browser.newPage();
+  const ownerEmail = await registerFreshUser(owner);
+  await owner.getByRole("button", { name: "Sign out" }).click();
+  await expect(owner.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await owner.getByLabel("Email address").fill(ownerEmail);
+  await owner.getByLabel("Password").fill(PASSWORD);
+  await owner.getByRole("button", { name: "Sign in" }).click();
+  await expect(owner.getByTestId("signed-in-as")).toHaveText(ownerEmail);
+
+  await gotoHydrated(owner, "/projects");
+  const name = `Trial review ${Date.now()}`;
+  await owner.getByLabel("Name").fill(name);
+  await owner.getByLabel("Description").fill("Statins and stroke");
+  await owner.getByRole("button", { name: "Create project" }).click();
+  await expect(owner.getByRole("heading", { name })).toBeVisible();
+  const projectUrl = owner.url();
+  expect(projectUrl).toMatch(/\/projects\/[0-9a-f-]{36}$/);
+  const projectId = projectUrl.split("/").pop();
+
+  const other = await browser.newPage();
+  const otherEmail = await registerFreshUser(other);
+  await gotoHydrated(other, "/projects");
+  await expect(other.getByRole("link", { name })).toHaveCount(0);
+  const hidden = await other.goto(projectUrl);
+  expect(hidden?.status()).toBe(404);
+  await expect(other.getByRole("alert")).toContainText("project not found");
+
+  // The owner shares it as viewer.
+  await gotoHydrated(owner, projectUrl);
+  await owner.getByLabel("Email address of a registered user").fill(otherEmail);
+  await owner.getByLabel("Role").selectOption("viewer");
+  await owner.getByRole("button", { name: "Share" }).click();
+  await expect(owner.getByRole("list", { name: "Members" })).toContainText(`${otherEmail} (viewer)`);
+
+  // The viewer sees it, read-only.
+  await gotoHydrated(other, "/projects");
+  await expect(other.getByRole("link", { name })).toBeVisible();
+  await gotoHydrated(other, projectUrl);
+  await expect(other.getByRole("heading", { name })).toBeVisible();
+  await expect(other.getByTestId("project-access")).toContainText("your access: viewer");
+  await expect(other.getByText("You can read this project but not change it.")).toBeVisible();
+  await expect(other.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(other.getByRole("button", { name: "Share" })).toHaveCount(0);
+
+  // A forged edit call with the viewer's session is refused and changes nothing.
+  const forged = await other.request.post("/api/update_project", {
+    form: { id: projectId!, name: "Hijacked", description: "" },
+  });
+  expect(forged.status()).toBe(403);
+  await other.reload();
+  await expect(other.getByRole("heading", { name })).toBeVisible();
+});

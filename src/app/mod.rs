@@ -10,10 +10,11 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::components::{RegisterPage, SignInPage, provide_user_context};
 use crate::jobs::components::{JobDetailPage, JobsPage};
+use crate::projects::components::{ProjectPage, ProjectsPage};
 use crate::system::components::HomePage;
 use crate::ui::toast::{ToastRegion, provide_toasts};
 use layout::AppLayout;
-use pages::{NotFound, ProjectsPage, SettingsPage};
+use pages::{NotFound, SettingsPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/projects") view=ProjectsPage />
+                    <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/jobs") view=JobsPage />
                     // Async: the page waits for its data, so a missing job answers 404.
                     <Route path=path!("/jobs/:id") view=JobDetailPage ssr=SsrMode::Async />

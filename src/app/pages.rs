@@ -25,29 +25,6 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// A section of the app whose feature has not landed yet. It says so plainly
-/// rather than pretending to work.
-#[component]
-fn NotYetAvailable(title: &'static str, what: &'static str) -> impl IntoView {
-    view! {
-        <Title text=title />
-        <section class="panel">
-            <h1>{title}</h1>
-            <p class="empty-state">{what}</p>
-        </section>
-    }
-}
-
-#[component]
-pub fn ProjectsPage() -> impl IntoView {
-    view! {
-        <NotYetAvailable
-            title="Projects"
-            what="Projects are not available in this version yet: they arrive with accounts and document upload."
-        />
-    }
-}
-
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     view! {

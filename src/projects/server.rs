@@ -1,0 +1,273 @@
+//! SQL of the `projects` and `project_members` tables.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::api::{ProjectDetail, ProjectMember, ProjectSummary};
+use crate::auth::authz::{Action, Relation, decide};
+use crate::auth::server::audit;
+use crate::auth::types::{Email, Role, SignedInUser};
+use crate::error::AppError;
+
+/// How `user` relates to project `id` (`None` also when it does not exist).
+pub async fn relation(pool: &PgPool, user: Uuid, id: Uuid) -> Result<Relation, AppError> {
+    let row = sqlx::query!(
+        r#"SELECT p.owner_id, m.role AS "member_role?"
+           FROM projects p
+           LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+           WHERE p.id = $1"#,
+        id,
+        user
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(match row {
+        None => Relation::None,
+        Some(row) if row.owner_id == user => Relation::Owner,
+        Some(row) => row
+            .member_role
+            .as_deref()
+            .map_or(Relation::None, Relation::parse_member_role),
+    })
+}
+
+/// Checks `action` on project `id` for `user`; a project they may not see, or
+/// that does not exist, is "not found" either way.
+pub async fn authorize(
+    pool: &PgPool,
+    user: &SignedInUser,
+    id: Uuid,
+    action: Action,
+) -> Result<Relation, AppError> {
+    let relation = relation(pool, user.id, id).await?;
+    if user.role == Role::Admin && relation == Relation::None {
+        // Admins see everything, but a missing project is still missing.
+        let exists = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM projects WHERE id = $1) AS "exists!""#,
+            id
+        )
+        .fetch_one(pool)
+        .await?;
+        if !exists {
+            return Err(AppError::not_found("project"));
+        }
+    }
+    decide(user.role, relation, action)?;
+    Ok(relation)
+}
+
+struct Row {
+    id: Uuid,
+    name: String,
+    description: String,
+    owner_email: String,
+    owner_id: Uuid,
+    member_role: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+fn summary(user: &SignedInUser, row: Row) -> ProjectSummary {
+    let relation = if row.owner_id == user.id {
+        Relation::Owner
+    } else {
+        row.member_role
+            .as_deref()
+            .map_or(Relation::None, Relation::parse_member_role)
+    };
+    let access = match relation {
+        Relation::Owner => "owner",
+        Relation::Editor => "editor",
+        Relation::Viewer => "viewer",
+        Relation::None => "admin",
+    };
+    ProjectSummary {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        owner_email: row.owner_email,
+        access: access.to_owned(),
+        can_edit: decide(user.role, relation, Action::EditContent).is_ok(),
+        can_manage: decide(user.role, relation, Action::Manage).is_ok(),
+        created_at: row.created_at,
+    }
+}
+
+pub async fn list_visible(
+    pool: &PgPool,
+    user: &SignedInUser,
+) -> Result<Vec<ProjectSummary>, AppError> {
+    let rows = sqlx::query_as!(
+        Row,
+        r#"SELECT p.id, p.name, p.description, u.email AS owner_email, p.owner_id,
+                  m.role AS "member_role?", p.created_at AS "created_at: DateTime<Utc>"
+           FROM projects p
+           JOIN users u ON u.id = p.owner_id
+           LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
+           WHERE $2 OR p.owner_id = $1 OR m.user_id IS NOT NULL
+           ORDER BY p.created_at DESC"#,
+        user.id,
+        user.role == Role::Admin
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|row| summary(user, row)).collect())
+}
+
+pub async fn create(
+    pool: &PgPool,
+    owner: Uuid,
+    name: &str,
+    description: &str,
+) -> Result<Uuid, AppError> {
+    let id = sqlx::query_scalar!(
+        "INSERT INTO projects (owner_id, name, description) VALUES ($1, $2, $3) RETURNING id",
+        owner,
+        name,
+        description
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+pub async fn detail(
+    pool: &PgPool,
+    user: &SignedInUser,
+    id: Uuid,
+) -> Result<ProjectDetail, AppError> {
+    let row = sqlx::query_as!(
+        Row,
+        r#"SELECT p.id, p.name, p.description, u.email AS owner_email, p.owner_id,
+                  m.role AS "member_role?", p.created_at AS "created_at: DateTime<Utc>"
+           FROM projects p
+           JOIN users u ON u.id = p.owner_id
+           LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
+           WHERE p.id = $2"#,
+        user.id,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("project"))?;
+    let members = sqlx::query_as!(
+        ProjectMember,
+        r#"SELECT u.email, m.role FROM project_members m JOIN users u ON u.id = m.user_id
+           WHERE m.project_id = $1 ORDER BY u.email"#,
+        id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(ProjectDetail {
+        project: summary(user, row),
+        members,
+    })
+}
+
+pub async fn update(
+    pool: &PgPool,
+    id: Uuid,
+    name: &str,
+    description: &str,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "UPDATE projects SET name = $2, description = $3, updated_at = now() WHERE id = $1",
+        id,
+        name,
+        description
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn share(
+    pool: &PgPool,
+    actor: &SignedInUser,
+    id: Uuid,
+    email: &Email,
+    role: &str,
+    client_addr: &str,
+) -> Result<(), AppError> {
+    let member = sqlx::query!(
+        "SELECT u.id, (p.owner_id = u.id) AS \"is_owner!\" FROM users u, projects p WHERE u.email = $1 AND p.id = $2",
+        email.as_str(),
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::invalid("email", "no account has this email address"))?;
+    if member.is_owner {
+        return Err(AppError::invalid("email", "this is the project's owner"));
+    }
+    sqlx::query!(
+        r#"INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)
+           ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role"#,
+        id,
+        member.id,
+        role
+    )
+    .execute(pool)
+    .await?;
+    audit(
+        pool,
+        Some(actor.id),
+        "project_share",
+        Some(&id.to_string()),
+        client_addr,
+        serde_json::json!({ "member": email.as_str(), "role": role }),
+    )
+    .await;
+    Ok(())
+}
+
+pub async fn unshare(
+    pool: &PgPool,
+    actor: &SignedInUser,
+    id: Uuid,
+    email: &str,
+    client_addr: &str,
+) -> Result<(), AppError> {
+    let removed = sqlx::query!(
+        r#"DELETE FROM project_members m USING users u
+           WHERE m.user_id = u.id AND m.project_id = $1 AND u.email = lower($2)"#,
+        id,
+        email
+    )
+    .execute(pool)
+    .await?;
+    if removed.rows_affected() == 0 {
+        return Err(AppError::not_found("member"));
+    }
+    audit(
+        pool,
+        Some(actor.id),
+        "project_unshare",
+        Some(&id.to_string()),
+        client_addr,
+        serde_json::json!({ "member": email }),
+    )
+    .await;
+    Ok(())
+}
+
+pub async fn delete(
+    pool: &PgPool,
+    actor: &SignedInUser,
+    id: Uuid,
+    client_addr: &str,
+) -> Result<(), AppError> {
+    sqlx::query!("DELETE FROM projects WHERE id = $1", id)
+        .execute(pool)
+        .await?;
+    audit(
+        pool,
+        Some(actor.id),
+        "project_delete",
+        Some(&id.to_string()),
+        client_addr,
+        serde_json::json!({}),
+    )
+    .await;
+    Ok(())
+}
