@@ -197,7 +197,8 @@ pub async fn start_diagnostic_job(steps: u32, step_ms: u32) -> Result<Uuid, AppE
     let result = async {
         let state = crate::server::state::app_state()?;
         let user = crate::auth::server::require_user().await?;
-        if !state.config.diagnostic_jobs {
+        // Global viewers only read; starting work is for users and admins.
+        if !state.config.diagnostic_jobs || user.role == crate::auth::types::Role::Viewer {
             return Err(AppError::Forbidden);
         }
         let payload = super::diagnostic::DiagnosticPayload::new(steps, step_ms)?;
