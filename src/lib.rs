@@ -6,6 +6,7 @@
 //! types and `#[server]` functions both halves share, `server.rs` the SQL and
 //! server-only logic, `components.rs` the UI. See ARCHITECTURE.md.
 
+pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod error;

@@ -274,3 +274,85 @@ async fn responses_carry_security_headers(pool: PgPool) {
             .contains_key(header::CONTENT_SECURITY_POLICY)
     );
 }
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn changing_the_password_ends_the_other_sessions(pool: PgPool) {
+    let app = app(pool);
+    let (_, first) = register(&app, "ada@example.org").await;
+    let first = first.expect("a session");
+    let second = session_cookie(&sign_in(&app, "ada@example.org", PASSWORD, None).await)
+        .expect("a second session");
+
+    let wrong = call(
+        &app,
+        form(
+            "/api/change_password",
+            "old_password=nope&new_password=a+new+long+password".to_owned(),
+            Some(&first),
+        ),
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        whoami(&app, &second).await.contains("ada@example.org"),
+        "a refused change ends nothing"
+    );
+
+    let changed = call(
+        &app,
+        form(
+            "/api/change_password",
+            format!(
+                "old_password={}&new_password=a+new+long+password",
+                PASSWORD.replace(' ', "+")
+            ),
+            Some(&first),
+        ),
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let current = session_cookie(&changed).expect("this session continues under a new id");
+    assert!(whoami(&app, &current).await.contains("ada@example.org"));
+    assert_eq!(
+        whoami(&app, &second).await,
+        "null",
+        "the other session ended"
+    );
+    assert_eq!(
+        sign_in(&app, "ada@example.org", PASSWORD, None)
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the old password no longer works"
+    );
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn the_last_admin_cannot_step_down(pool: PgPool) {
+    let app = app(pool);
+    let (response, cookie) = register(&app, "ada@example.org").await;
+    let cookie = cookie.expect("a session");
+    let id =
+        serde_json::from_str::<serde_json::Value>(&body_text(response).await).expect("json")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+    let demote = call(
+        &app,
+        form(
+            "/api/set_user_role",
+            format!("id={id}&role=user"),
+            Some(&cookie),
+        ),
+    )
+    .await;
+    assert_eq!(demote.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(demote).await.contains("last administrator"));
+    let log = call(
+        &app,
+        form("/api/list_audit_log", String::new(), Some(&cookie)),
+    )
+    .await;
+    let log = body_text(log).await;
+    assert!(log.contains("register"), "{log}");
+}

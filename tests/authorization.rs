@@ -105,6 +105,28 @@ const MATRIX: &[(&str, &str, [u16; 7])] = &[
         "id={project}",
         [401, 404, 404, 403, 403, 200, 200],
     ),
+    ("/api/list_users", "", [401, 403, 403, 403, 403, 403, 200]),
+    (
+        "/api/set_user_role",
+        "id={member_id}&role=viewer",
+        [401, 403, 403, 403, 403, 403, 200],
+    ),
+    (
+        "/api/set_user_active",
+        "id={member_id}&active=true",
+        [401, 403, 403, 403, 403, 403, 200],
+    ),
+    (
+        "/api/list_audit_log",
+        "",
+        [401, 403, 403, 403, 403, 403, 200],
+    ),
+    // A wrong current password: refused for everyone, and no session ends.
+    (
+        "/api/change_password",
+        "old_password=wrong&new_password=another+long+pw",
+        [401, 422, 422, 422, 422, 422, 422],
+    ),
     // Last: both end the caller's current session.
     (
         "/api/register",
@@ -261,6 +283,10 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
                 .replace("{job}", &job.to_string())
                 .replace("{outsider}", &people.emails[2].replace('@', "%40"))
                 .replace("{member}", &people.emails[3].replace('@', "%40"))
+                .replace(
+                    "{member_id}",
+                    &people.ids[3].map(|id| id.to_string()).unwrap_or_default(),
+                )
                 .replace("{fresh}", &format!("fresh{fresh}%40example.org"));
             let mut request = form(path, &body, people.cookies[caller].as_deref());
             // Each caller from its own address, as separate people would be.

@@ -20,6 +20,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 <A href="/projects">"Projects"</A>
                 <A href="/jobs">"Jobs"</A>
                 <A href="/settings">"Settings"</A>
+                <AdminLink />
             </nav>
             <div class="header-actions">
                 <ThemeToggle />
@@ -50,5 +51,22 @@ pub fn AppLayout(children: Children) -> impl IntoView {
         <footer class="app-footer">
             <p>"eviStream " {env!("CARGO_PKG_VERSION")} " · self-hosted evidence extraction"</p>
         </footer>
+    }
+}
+
+/// "Admin" in the navigation, for administrators only.
+#[component]
+fn AdminLink() -> impl IntoView {
+    let user = crate::auth::components::use_user();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                user.0
+                    .get()
+                    .and_then(|result| result.ok().flatten())
+                    .filter(|user| user.role == crate::auth::types::Role::Admin)
+                    .map(|_| view! { <A href="/admin">"Admin"</A> })
+            }}
+        </Transition>
     }
 }

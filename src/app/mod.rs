@@ -8,6 +8,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::admin::components::AdminPage;
 use crate::auth::components::{RegisterPage, SignInPage, provide_user_context};
 use crate::jobs::components::{JobDetailPage, JobsPage};
 use crate::projects::components::{ProjectPage, ProjectsPage};
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     // Async: the page waits for its data, so a missing job answers 404.
                     <Route path=path!("/jobs/:id") view=JobDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/admin") view=AdminPage />
                     <Route path=path!("/signin") view=SignInPage />
                     <Route path=path!("/register") view=RegisterPage />
                 </Routes>

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::admin::components::ChangePasswordForm;
+use crate::auth::components::use_user;
 use crate::ui::theme::ThemePreference;
 
 /// Shown for any path no route matches; answers HTTP 404 on the server.
@@ -27,12 +29,21 @@ pub fn NotFound() -> impl IntoView {
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let user = use_user();
     view! {
         <Title text="Settings" />
         <section class="panel">
             <h1>"Settings"</h1>
             <h2>"Appearance"</h2>
             <ThemePreference />
+            <Transition fallback=|| ()>
+                {move || {
+                    user.0
+                        .get()
+                        .and_then(|result| result.ok().flatten())
+                        .map(|_| view! { <ChangePasswordForm /> })
+                }}
+            </Transition>
         </section>
     }
 }
