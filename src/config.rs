@@ -71,6 +71,9 @@ pub struct Config {
     pub session_idle: Duration,
     /// `EVISTREAM_SESSION_MAX_HOURS`: a session ends this long after sign-in.
     pub session_max_age: Duration,
+    /// `EVISTREAM_TOKEN_SECRET`: signs API tokens. When unset, the instance
+    /// generates one and keeps it in its database.
+    pub token_secret: Option<Secret>,
 }
 
 impl Config {
@@ -262,6 +265,16 @@ impl Config {
                 true
             }
         };
+        let token_secret = reader.get("EVISTREAM_TOKEN_SECRET");
+        if token_secret
+            .as_ref()
+            .is_some_and(|secret| secret.len() < 32)
+        {
+            reader.problem(
+                "EVISTREAM_TOKEN_SECRET",
+                "is too short; use at least 32 random characters (or leave it unset)",
+            );
+        }
         let session_idle = reader.integer("EVISTREAM_SESSION_IDLE_MINUTES", 480, 5, 60 * 24 * 30);
         let session_max_age = reader.integer("EVISTREAM_SESSION_MAX_HOURS", 168, 1, 24 * 365);
 
@@ -284,6 +297,7 @@ impl Config {
             registration_open,
             session_idle: Duration::from_secs(session_idle * 60),
             session_max_age: Duration::from_secs(session_max_age * 3600),
+            token_secret: token_secret.map(Secret::new),
         })
     }
 }

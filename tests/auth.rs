@@ -356,3 +356,156 @@ async fn the_last_admin_cannot_step_down(pool: PgPool) {
     let log = body_text(log).await;
     assert!(log.contains("register"), "{log}");
 }
+
+fn bearer(path: &str, token: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request")
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn api_tokens_work_until_revoked_and_only_untampered(pool: PgPool) {
+    let app = app(pool.clone());
+    let (registered, cookie) = register(&app, "ada@example.org").await;
+    let cookie = cookie.expect("a session");
+    let user: serde_json::Value = serde_json::from_str(&body_text(registered).await).expect("json");
+    let created = call(
+        &app,
+        form(
+            "/api/create_api_token",
+            "name=nightly+export&days=30".to_owned(),
+            Some(&cookie),
+        ),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::OK);
+    let created: serde_json::Value = serde_json::from_str(&body_text(created).await).expect("json");
+    let token = created["token"].as_str().expect("token").to_owned();
+    let token_id = created["id"].as_str().expect("id").to_owned();
+
+    assert_eq!(
+        call(&app, bearer("/api/list_jobs", &token)).await.status(),
+        StatusCode::OK
+    );
+    let who = body_text(call(&app, bearer("/api/current_user", &token)).await).await;
+    assert!(who.contains("ada@example.org"), "{who}");
+
+    // Tampered: one character of the signature changed.
+    let mut tampered = token.clone();
+    let last = tampered.pop().expect("non-empty");
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    assert_eq!(
+        call(&app, bearer("/api/list_jobs", &tampered))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Expired: a correctly signed token whose time is up.
+    let keys = evistream::auth::tokens::TokenKeys::from_secret(common::TEST_TOKEN_SECRET);
+    let now = chrono::Utc::now().timestamp();
+    let expired = evistream::auth::tokens::sign(
+        &keys,
+        &evistream::auth::tokens::Claims {
+            sub: user["id"]
+                .as_str()
+                .and_then(|id| id.parse().ok())
+                .expect("user id"),
+            jti: token_id.parse().expect("token id"),
+            iat: now - 7200,
+            exp: now - 3600,
+        },
+    )
+    .expect("signed");
+    assert_eq!(
+        call(&app, bearer("/api/list_jobs", &expired))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Signed with another secret.
+    let foreign = evistream::auth::tokens::sign(
+        &evistream::auth::tokens::TokenKeys::from_secret(b"another secret, not this instance's"),
+        &evistream::auth::tokens::Claims {
+            sub: user["id"]
+                .as_str()
+                .and_then(|id| id.parse().ok())
+                .expect("user id"),
+            jti: token_id.parse().expect("token id"),
+            iat: now,
+            exp: now + 3600,
+        },
+    )
+    .expect("signed");
+    assert_eq!(
+        call(&app, bearer("/api/list_jobs", &foreign))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Revoked: refused from then on.
+    let revoked = call(
+        &app,
+        form(
+            "/api/revoke_api_token",
+            format!("id={token_id}"),
+            Some(&cookie),
+        ),
+    )
+    .await;
+    assert_eq!(revoked.status(), StatusCode::OK);
+    assert_eq!(
+        call(&app, bearer("/api/list_jobs", &token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let listed = body_text(
+        call(
+            &app,
+            form("/api/list_api_tokens", String::new(), Some(&cookie)),
+        )
+        .await,
+    )
+    .await;
+    assert!(listed.contains("\"revoked\":true"), "{listed}");
+    assert!(
+        !listed.contains(&token),
+        "the token itself is never stored or shown again"
+    );
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_deactivated_users_tokens_stop_working(pool: PgPool) {
+    let app = app(pool.clone());
+    let (registered, cookie) = register(&app, "ada@example.org").await;
+    let user: serde_json::Value = serde_json::from_str(&body_text(registered).await).expect("json");
+    let created = call(
+        &app,
+        form(
+            "/api/create_api_token",
+            "name=ci&days=1".to_owned(),
+            cookie.as_deref(),
+        ),
+    )
+    .await;
+    let created: serde_json::Value = serde_json::from_str(&body_text(created).await).expect("json");
+    let token = created["token"].as_str().expect("token").to_owned();
+    assert_eq!(
+        call(&app, bearer("/api/list_jobs", &token)).await.status(),
+        StatusCode::OK
+    );
+    let id = user["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("id");
+    evistream::auth::server::set_active(&pool, id, false)
+        .await
+        .expect("deactivate");
+    assert_eq!(
+        call(&app, bearer("/api/list_jobs", &token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

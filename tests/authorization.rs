@@ -127,6 +127,22 @@ const MATRIX: &[(&str, &str, [u16; 7])] = &[
         "old_password=wrong&new_password=another+long+pw",
         [401, 422, 422, 422, 422, 422, 422],
     ),
+    (
+        "/api/create_api_token",
+        "name=script&days=30",
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "/api/list_api_tokens",
+        "",
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    // Someone else's (here: no one's) token is not found.
+    (
+        "/api/revoke_api_token",
+        "id={project}",
+        [401, 404, 404, 404, 404, 404, 404],
+    ),
     // Last: both end the caller's current session.
     (
         "/api/register",

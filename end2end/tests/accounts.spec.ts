@@ -97,3 +97,24 @@ test("a project is private until shared, and a viewer gets it read-only", async 
   await other.reload();
   await expect(other.getByRole("heading", { name })).toBeVisible();
 });
+
+test("a personal API token is shown once, works as Bearer, and stops when revoked", async ({ page, playwright }) => {
+  const email = await registerFreshUser(page);
+  await gotoHydrated(page, "/settings");
+  await page.getByLabel("Token name").fill("nightly export");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").textContent())!.trim();
+  expect(token.split(".")).toHaveLength(3);
+
+  // A script, with no cookie, using only the token.
+  const script = await playwright.request.newContext({ baseURL: process.env.BASE_URL });
+  const who = await script.post("/api/current_user", { headers: { Authorization: `Bearer ${token}` } });
+  expect(who.status()).toBe(200);
+  expect(await who.text()).toContain(email);
+
+  await page.getByRole("button", { name: "Revoke nightly export" }).click();
+  await expect(page.getByRole("list", { name: "API tokens" })).toContainText("revoked");
+  const refused = await script.post("/api/list_jobs", { headers: { Authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+  await script.dispose();
+});

@@ -165,3 +165,63 @@ pub fn ChangePasswordForm() -> impl IntoView {
         </ActionForm>
     }
 }
+
+/// The caller's personal API tokens: create (shown once), list, revoke.
+#[component]
+pub fn ApiTokensPanel() -> impl IntoView {
+    use crate::auth::token_api::{CreateApiToken, RevokeApiToken, list_api_tokens};
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_tokens(),
+    );
+    view! {
+        <h2>"API tokens"</h2>
+        <p class="muted">"Scripts send a token as " <code>"Authorization: Bearer …"</code> " to any server function."</p>
+        <ActionForm action=create attr:class="stacked-form narrow">
+            <label for="token-name">"Token name"</label>
+            <input id="token-name" name="name" required maxlength="100" />
+            <label for="token-days">"Valid for (days)"</label>
+            <input id="token-days" name="days" type="number" min="1" max="365" value="90" required />
+            <button type="submit" class="button">"Create token"</button>
+        </ActionForm>
+        {move || match create.value().get() {
+            Some(Ok(created)) => view! {
+                <div class="notice" role="status">
+                    <p>"Copy this token now; it will not be shown again:"</p>
+                    <code class="token" data-testid="new-token">{created.token}</code>
+                </div>
+            }.into_any(),
+            Some(Err(err)) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+            None => ().into_any(),
+        }}
+        <Transition fallback=|| ()>
+            {move || tokens.get().and_then(Result::ok).map(|rows| view! {
+                <ul class="token-list" aria-label="API tokens">
+                    {rows.into_iter().map(|row| {
+                        let id = row.id;
+                        let state = if row.revoked {
+                            "revoked".to_owned()
+                        } else {
+                            format!("expires {}", row.expires_at.format("%Y-%m-%d"))
+                        };
+                        view! {
+                            <li>
+                                <strong>{row.name.clone()}</strong> " · " {state}
+                                {(!row.revoked).then(|| view! {
+                                    " "
+                                    <button type="button" class="button button-secondary"
+                                        aria-label=format!("Revoke {}", row.name)
+                                        on:click=move |_| { revoke.dispatch(RevokeApiToken { id }); }>
+                                        "Revoke"
+                                    </button>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+        </Transition>
+    }
+}

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::admin::components::ChangePasswordForm;
+use crate::admin::components::{ApiTokensPanel, ChangePasswordForm};
 use crate::auth::components::use_user;
 use crate::ui::theme::ThemePreference;
 
@@ -41,7 +41,7 @@ pub fn SettingsPage() -> impl IntoView {
                     user.0
                         .get()
                         .and_then(|result| result.ok().flatten())
-                        .map(|_| view! { <ChangePasswordForm /> })
+                        .map(|_| view! { <ChangePasswordForm /> <ApiTokensPanel /> })
                 }}
             </Transition>
         </section>

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod components;
+pub mod token_api;
 pub mod types;
 
 #[cfg(feature = "ssr")]
@@ -12,3 +13,5 @@ pub mod authz;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod tokens;

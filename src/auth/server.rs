@@ -300,12 +300,29 @@ pub async fn set_active(pool: &PgPool, user_id: Uuid, active: bool) -> Result<()
 }
 
 /// The caller of the current server function, from its session.
+/// A session cookie wins; otherwise an `Authorization: Bearer` API token is
+/// checked (a bad token is an error, not an anonymous call).
 pub async fn caller() -> Result<Option<super::types::SignedInUser>, AppError> {
     let state = crate::server::state::app_state()?;
     let session: tower_sessions::Session = leptos_axum::extract()
         .await
         .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
-    super::session::user(&session, &state.db, &state.config).await
+    if let Some(user) = super::session::user(&session, &state.db, &state.config).await? {
+        return Ok(Some(user));
+    }
+    let headers: http::HeaderMap = leptos_axum::extract()
+        .await
+        .map_err(|err| AppError::internal(format!("request headers: {err}")))?;
+    let bearer = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    match bearer {
+        Some(token) => super::tokens::authenticate(&state.db, &state.token_keys, token.trim())
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The caller, who must be signed in.

@@ -166,7 +166,14 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
     if with_web {
         let leptos_options = leptos_options()?;
         let addr: SocketAddr = leptos_options.site_addr;
+        let token_keys = crate::auth::tokens::TokenKeys::load(
+            &pool,
+            config.token_secret.as_ref().map(|secret| secret.expose()),
+        )
+        .await
+        .context("loading the API token signing key")?;
         let state = AppState {
+            token_keys,
             leptos_options,
             config: config.clone(),
             db: pool.clone(),

@@ -18,6 +18,8 @@ pub struct AppState {
     pub db: PgPool,
     pub metrics: PrometheusHandle,
     pub job_events: JobEvents,
+    /// Keys that sign and check personal API tokens.
+    pub token_keys: crate::auth::tokens::TokenKeys,
     /// Cancelled when the process shuts down (ends long-lived streams).
     pub shutdown: CancellationToken,
 }

@@ -16,6 +16,8 @@ use evistream::jobs::events::JobEvents;
 use evistream::server::state::AppState;
 use tokio_util::sync::CancellationToken;
 
+pub const TEST_TOKEN_SECRET: &[u8] = b"a test secret of at least thirty-two bytes";
+
 pub fn test_config(database_url: &str) -> Config {
     let url = database_url.to_owned();
     Config::from_lookup(&move |key| match key {
@@ -33,6 +35,7 @@ pub fn state(db: PgPool) -> AppState {
         db,
         metrics: evistream::server::metrics::handle(),
         job_events: JobEvents::new(),
+        token_keys: evistream::auth::tokens::TokenKeys::from_secret(TEST_TOKEN_SECRET),
         shutdown: CancellationToken::new(),
     }
 }
