@@ -11,21 +11,27 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     crate::error::with_http_status(super::server::caller().await)
 }
 
+/// Signs the request's session in as `account` (with a fresh session id).
+#[cfg(feature = "ssr")]
+async fn start_session(account: super::server::Account) -> Result<SignedInUser, AppError> {
+    let session: tower_sessions::Session = leptos_axum::extract()
+        .await
+        .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
+    super::session::start(&session, account.id, account.session_epoch).await?;
+    Ok(SignedInUser {
+        id: account.id,
+        email: account.email,
+        role: account.role,
+    })
+}
+
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<SignedInUser, AppError> {
     let result = async {
         let state = crate::server::state::app_state()?;
         let client = super::server::client_addr().await;
         let account = super::server::authenticate(&state.db, &email, &password, &client).await?;
-        let session: tower_sessions::Session = leptos_axum::extract()
-            .await
-            .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
-        super::session::start(&session, account.id, account.session_epoch).await?;
-        Ok(SignedInUser {
-            id: account.id,
-            email: account.email,
-            role: account.role,
-        })
+        start_session(account).await
     }
     .await;
     crate::error::with_http_status(result)
@@ -46,15 +52,7 @@ pub async fn register(email: String, password: String) -> Result<SignedInUser, A
             &client,
         )
         .await?;
-        let session: tower_sessions::Session = leptos_axum::extract()
-            .await
-            .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
-        super::session::start(&session, account.id, account.session_epoch).await?;
-        Ok(SignedInUser {
-            id: account.id,
-            email: account.email,
-            role: account.role,
-        })
+        start_session(account).await
     }
     .await;
     crate::error::with_http_status(result)

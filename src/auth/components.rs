@@ -57,6 +57,21 @@ pub fn AccountMenu() -> impl IntoView {
     }
 }
 
+/// After a successful sign-in or registration: refresh who is signed in and
+/// open the projects.
+fn go_to_projects_once_signed_in(
+    result: impl Get<Value = Option<Result<SignedInUser, AppError>>> + Send + Sync + 'static,
+) {
+    let user = use_user();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = result.get() {
+            user.0.refetch();
+            navigate("/projects", Default::default());
+        }
+    });
+}
+
 /// Shows the error of a sign-in or registration attempt.
 fn error_text(result: Option<Result<SignedInUser, AppError>>) -> Option<String> {
     match result {
@@ -68,14 +83,7 @@ fn error_text(result: Option<Result<SignedInUser, AppError>>) -> Option<String> 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    let user = use_user();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            user.0.refetch();
-            navigate("/projects", Default::default());
-        }
-    });
+    go_to_projects_once_signed_in(action.value());
     view! {
         <Title text="Sign in" />
         <section class="panel narrow">
@@ -104,14 +112,7 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
-    let user = use_user();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            user.0.refetch();
-            navigate("/projects", Default::default());
-        }
-    });
+    go_to_projects_once_signed_in(action.value());
     view! {
         <Title text="Create an account" />
         <section class="panel narrow">
