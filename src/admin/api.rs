@@ -113,9 +113,7 @@ pub async fn change_password(old_password: String, new_password: String) -> Resu
         let epoch =
             super::server::change_password(&state.db, user.id, &old_password, &new_password)
                 .await?;
-        let session: tower_sessions::Session = leptos_axum::extract()
-            .await
-            .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
+        let session = crate::auth::session::of_request().await?;
         crate::auth::session::start(&session, user.id, epoch).await?;
         let client = crate::auth::server::client_addr().await;
         crate::auth::server::audit(

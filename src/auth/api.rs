@@ -14,9 +14,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 /// Signs the request's session in as `account` (with a fresh session id).
 #[cfg(feature = "ssr")]
 async fn start_session(account: super::server::Account) -> Result<SignedInUser, AppError> {
-    let session: tower_sessions::Session = leptos_axum::extract()
-        .await
-        .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
+    let session = super::session::of_request().await?;
     super::session::start(&session, account.id, account.session_epoch).await?;
     Ok(SignedInUser {
         id: account.id,
@@ -62,9 +60,7 @@ pub async fn register(email: String, password: String) -> Result<SignedInUser, A
 pub async fn sign_out() -> Result<(), AppError> {
     let result = async {
         let state = crate::server::state::app_state()?;
-        let session: tower_sessions::Session = leptos_axum::extract()
-            .await
-            .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
+        let session = super::session::of_request().await?;
         if let Some(user) = super::session::user(&session, &state.db, &state.config).await? {
             let client = super::server::client_addr().await;
             super::server::audit(

@@ -304,9 +304,7 @@ pub async fn set_active(pool: &PgPool, user_id: Uuid, active: bool) -> Result<()
 /// checked (a bad token is an error, not an anonymous call).
 pub async fn caller() -> Result<Option<super::types::SignedInUser>, AppError> {
     let state = crate::server::state::app_state()?;
-    let session: tower_sessions::Session = leptos_axum::extract()
-        .await
-        .map_err(|err| AppError::internal(format!("no session layer: {err}")))?;
+    let session = super::session::of_request().await?;
     if let Some(user) = super::session::user(&session, &state.db, &state.config).await? {
         return Ok(Some(user));
     }

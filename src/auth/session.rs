@@ -56,6 +56,13 @@ fn session_error(err: tower_sessions::session::Error) -> AppError {
     AppError::internal(format!("session store: {err}"))
 }
 
+/// The session of the request a server function is handling.
+pub async fn of_request() -> Result<Session, AppError> {
+    leptos_axum::extract()
+        .await
+        .map_err(|err| AppError::internal(format!("no session layer: {err}")))
+}
+
 /// Starts an authenticated session. The id changes, so an id planted before
 /// sign-in (session fixation) is worthless afterwards.
 pub async fn start(session: &Session, user_id: Uuid, epoch: i32) -> Result<(), AppError> {
