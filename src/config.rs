@@ -74,6 +74,36 @@ pub struct Config {
     /// `EVISTREAM_TOKEN_SECRET`: signs API tokens. When unset, the instance
     /// generates one and keeps it in its database.
     pub token_secret: Option<Secret>,
+    /// Where uploaded files are kept: a local directory or an S3 bucket.
+    pub storage: StorageConfig,
+    /// `EVISTREAM_MAX_UPLOAD_MB`: the largest PDF accepted.
+    pub max_upload_bytes: u64,
+    /// `EVISTREAM_MAX_PAGES`: the most pages a PDF may have.
+    pub max_pages: u32,
+    /// `EVISTREAM_CONVERSION_MEMORY_MB`: address-space limit of a PDF child.
+    pub conversion_memory_mb: u64,
+    /// `EVISTREAM_CONVERSION_CPU_SECS`: CPU-time limit of a PDF child.
+    pub conversion_cpu_secs: u64,
+    /// `EVISTREAM_CONVERSION_TIMEOUT_SECS`: wall-clock limit of a PDF child.
+    pub conversion_timeout_secs: u64,
+    /// `EVISTREAM_DOWNLOAD_LINK_SECS`: how long a signed download link works.
+    pub download_link_ttl: Duration,
+}
+
+/// `EVISTREAM_S3_BUCKET` set: S3 (endpoint, region, path-style from
+/// `EVISTREAM_S3_*`, credentials from the standard AWS chain). Otherwise a
+/// local directory, `EVISTREAM_STORAGE_DIR` (default `.data/files`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageConfig {
+    Local {
+        root: std::path::PathBuf,
+    },
+    S3 {
+        bucket: String,
+        endpoint_url: Option<String>,
+        region: String,
+        path_style: bool,
+    },
 }
 
 impl Config {
@@ -278,6 +308,42 @@ impl Config {
         let session_idle = reader.integer("EVISTREAM_SESSION_IDLE_MINUTES", 480, 5, 60 * 24 * 30);
         let session_max_age = reader.integer("EVISTREAM_SESSION_MAX_HOURS", 168, 1, 24 * 365);
 
+        let storage = match reader.get("EVISTREAM_S3_BUCKET") {
+            Some(bucket) => {
+                let endpoint_url = reader.get("EVISTREAM_S3_ENDPOINT_URL");
+                if let Some(url) = &endpoint_url
+                    && !(url.starts_with("http://") || url.starts_with("https://"))
+                {
+                    reader.problem(
+                        "EVISTREAM_S3_ENDPOINT_URL",
+                        "must start with https:// (or http:// for a local server)",
+                    );
+                }
+                StorageConfig::S3 {
+                    bucket,
+                    endpoint_url,
+                    region: reader
+                        .get("EVISTREAM_S3_REGION")
+                        .unwrap_or_else(|| "us-east-1".to_owned()),
+                    path_style: reader.boolean("EVISTREAM_S3_PATH_STYLE", false),
+                }
+            }
+            None => StorageConfig::Local {
+                root: reader
+                    .get("EVISTREAM_STORAGE_DIR")
+                    .unwrap_or_else(|| ".data/files".to_owned())
+                    .into(),
+            },
+        };
+        let max_upload_mb = reader.integer("EVISTREAM_MAX_UPLOAD_MB", 100, 1, 10_000);
+        let max_pages = reader.integer("EVISTREAM_MAX_PAGES", 500, 1, 100_000);
+        let conversion_memory_mb =
+            reader.integer("EVISTREAM_CONVERSION_MEMORY_MB", 2048, 64, 1 << 20);
+        let conversion_cpu_secs = reader.integer("EVISTREAM_CONVERSION_CPU_SECS", 120, 1, 86_400);
+        let conversion_timeout_secs =
+            reader.integer("EVISTREAM_CONVERSION_TIMEOUT_SECS", 300, 1, 86_400);
+        let download_link_secs = reader.integer("EVISTREAM_DOWNLOAD_LINK_SECS", 300, 10, 86_400);
+
         if !reader.problems.is_empty() {
             return Err(ConfigError {
                 problems: reader.problems,
@@ -298,6 +364,13 @@ impl Config {
             session_idle: Duration::from_secs(session_idle * 60),
             session_max_age: Duration::from_secs(session_max_age * 3600),
             token_secret: token_secret.map(Secret::new),
+            storage,
+            max_upload_bytes: max_upload_mb * 1024 * 1024,
+            max_pages: max_pages as u32,
+            conversion_memory_mb,
+            conversion_cpu_secs,
+            conversion_timeout_secs,
+            download_link_ttl: Duration::from_secs(download_link_secs),
         })
     }
 }

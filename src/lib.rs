@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod documents;
 pub mod error;
 pub mod jobs;
 pub mod projects;

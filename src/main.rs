@@ -21,6 +21,26 @@ async fn main() -> ExitCode {
             }
         };
     }
+    // The PDF child is started by the server for each upload; it needs no
+    // configuration or telemetry, and its stdout carries only its JSON answer.
+    if let Some(Command::PdfChild {
+        mode,
+        max_pages,
+        memory_mb,
+        cpu_seconds,
+        path,
+    }) = cli.command
+    {
+        return evistream::documents::isolation::child_main(
+            &evistream::documents::isolation::ChildArgs {
+                mode,
+                max_pages,
+                memory_mb,
+                cpu_seconds,
+                path,
+            },
+        );
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(err) => {

@@ -8,10 +8,9 @@ mod common;
 use std::collections::BTreeSet;
 
 use axum::Router;
-use axum::body::Body;
-use common::app;
-use evistream::auth::types::{Email, Password, Role};
-use http::{Request, StatusCode, header};
+use common::{app, create_account as account, form_request as form};
+use evistream::auth::types::Role;
+
 use sqlx::PgPool;
 use tower::ServiceExt;
 use uuid::Uuid;
@@ -72,8 +71,49 @@ const MATRIX: &[(&str, &str, [u16; 7])] = &[
     ),
     (
         "/api/list_projects",
-        "",
+        "sort=activity&page=1",
         [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "/api/list_documents",
+        "project_id={project}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/get_document",
+        "id={document}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/document_download_link",
+        "id={document}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/search_documents",
+        "project_id={project}&query=trial",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/project_activity",
+        "project_id={project}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/reconvert_document",
+        "id={document}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/delete_document",
+        "id={document}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    // Any account that may create projects may create the demo project.
+    (
+        "/api/create_demo_project",
+        "",
+        [401, 403, 200, 200, 200, 200, 200],
     ),
     (
         "/api/create_project",
@@ -158,51 +198,6 @@ struct People {
     emails: Vec<String>,
 }
 
-async fn account(pool: &PgPool, email: &str, role: Role) -> Uuid {
-    evistream::auth::server::create_user(
-        pool,
-        &Email::parse(email).expect("email"),
-        &Password::parse(PASSWORD).expect("password"),
-        role,
-    )
-    .await
-    .expect("account")
-}
-
-async fn sign_in(app: &Router, email: &str) -> String {
-    let response = app
-        .clone()
-        .oneshot(form(
-            "/api/sign_in",
-            &format!(
-                "email={}&password={}",
-                email.replace('@', "%40"),
-                PASSWORD.replace(' ', "+")
-            ),
-            None,
-        ))
-        .await
-        .expect("infallible");
-    assert_eq!(response.status(), StatusCode::OK, "sign-in of {email}");
-    response
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("session cookie")
-        .to_owned()
-}
-
-fn form(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut request = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::HOST, "evistream.test");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    request.body(Body::from(body.to_owned())).expect("request")
-}
-
 async fn people(app: &Router, pool: &PgPool) -> People {
     let roles = [
         None,
@@ -226,8 +221,12 @@ async fn people(app: &Router, pool: &PgPool) -> People {
                 people.ids.push(None);
             }
             Some(role) => {
-                people.ids.push(Some(account(pool, &email, role).await));
-                people.cookies.push(Some(sign_in(app, &email).await));
+                people
+                    .ids
+                    .push(Some(account(pool, &email, PASSWORD, role).await));
+                people
+                    .cookies
+                    .push(Some(common::signed_in_cookie(app, &email, PASSWORD).await));
             }
         }
         people.emails.push(email);
@@ -236,8 +235,9 @@ async fn people(app: &Router, pool: &PgPool) -> People {
 }
 
 /// A fresh project owned by caller 5, with caller 3 as viewer and caller 4 as
-/// editor, and a queued job in it; returns (project, job).
-async fn fixture(pool: &PgPool, people: &People) -> (Uuid, Uuid) {
+/// editor, and a queued job and a converted document in it; returns (project,
+/// job, document).
+async fn fixture(pool: &PgPool, people: &People) -> (Uuid, Uuid, Uuid) {
     let owner = people.ids[5].expect("owner");
     let project: Uuid = sqlx::query_scalar(
         "INSERT INTO projects (owner_id, name) VALUES ($1, 'Matrix') RETURNING id",
@@ -263,7 +263,16 @@ async fn fixture(pool: &PgPool, people: &People) -> (Uuid, Uuid) {
     .fetch_one(pool)
     .await
     .expect("job");
-    (project, job)
+    let document: Uuid = sqlx::query_scalar(
+        r#"INSERT INTO documents (project_id, original_name, storage_key, sha256, size_bytes, status)
+           VALUES ($1, 'trial.pdf', 'projects/' || $1 || '/' || gen_random_uuid() || '.pdf',
+                   md5(random()::text), 10, 'ready') RETURNING id"#,
+    )
+    .bind(project)
+    .fetch_one(pool)
+    .await
+    .expect("document");
+    (project, job, document)
 }
 
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
@@ -292,11 +301,12 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
     let mut fresh = 0;
     for (path, template, expected) in MATRIX {
         for (caller, expected) in expected.iter().enumerate() {
-            let (project, job) = fixture(&pool, &people).await;
+            let (project, job, document) = fixture(&pool, &people).await;
             fresh += 1;
             let body = template
                 .replace("{project}", &project.to_string())
                 .replace("{job}", &job.to_string())
+                .replace("{document}", &document.to_string())
                 .replace("{outsider}", &people.emails[2].replace('@', "%40"))
                 .replace("{member}", &people.emails[3].replace('@', "%40"))
                 .replace(

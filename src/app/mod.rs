@@ -75,6 +75,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/projects") view=ProjectsPage />
                     <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/projects/:id/documents/:doc")
+                        view=crate::documents::components::DocumentPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/jobs") view=JobsPage />
                     // Async: the page waits for its data, so a missing job answers 404.
                     <Route path=path!("/jobs/:id") view=JobDetailPage ssr=SsrMode::Async />

@@ -305,12 +305,22 @@ pub async fn set_active(pool: &PgPool, user_id: Uuid, active: bool) -> Result<()
 pub async fn caller() -> Result<Option<super::types::SignedInUser>, AppError> {
     let state = crate::server::state::app_state()?;
     let session = super::session::of_request().await?;
-    if let Some(user) = super::session::user(&session, &state.db, &state.config).await? {
-        return Ok(Some(user));
-    }
     let headers: http::HeaderMap = leptos_axum::extract()
         .await
         .map_err(|err| AppError::internal(format!("request headers: {err}")))?;
+    caller_of(&state, &session, &headers).await
+}
+
+/// The caller of a plain axum route (uploads, downloads), by the same rules
+/// as `caller`.
+pub async fn caller_of(
+    state: &crate::server::state::AppState,
+    session: &tower_sessions::Session,
+    headers: &http::HeaderMap,
+) -> Result<Option<super::types::SignedInUser>, AppError> {
+    if let Some(user) = super::session::user(session, &state.db, &state.config).await? {
+        return Ok(Some(user));
+    }
     let bearer = headers
         .get(http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())

@@ -66,6 +66,21 @@ pub fn sign(keys: &TokenKeys, claims: &Claims) -> Result<String, AppError> {
         .map_err(|err| AppError::internal(format!("signing a token: {err}")))
 }
 
+/// Signs any short-lived claims (download links) with the instance key.
+pub fn sign_claims<T: Serialize>(keys: &TokenKeys, claims: &T) -> Result<String, AppError> {
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &keys.encoding)
+        .map_err(|err| AppError::internal(format!("signing a link: {err}")))
+}
+
+/// The claims of a link signed by `sign_claims`, if it is genuine and unexpired.
+pub fn verify_claims<T: serde::de::DeserializeOwned>(keys: &TokenKeys, token: &str) -> Option<T> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.leeway = 0;
+    jsonwebtoken::decode::<T>(token, &keys.decoding, &validation)
+        .ok()
+        .map(|data| data.claims)
+}
+
 /// A freshly created token; `token` is shown once and never stored.
 #[derive(Debug, Clone)]
 pub struct Created {

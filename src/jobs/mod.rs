@@ -18,8 +18,12 @@ pub mod worker;
 
 /// Every job kind this binary can run, with its handler.
 #[cfg(feature = "ssr")]
-pub fn registry(config: &crate::config::Config) -> worker::Registry {
+pub fn registry(
+    config: &crate::config::Config,
+    documents: &crate::documents::server::DocumentServices,
+) -> worker::Registry {
     let mut registry = worker::Registry::new();
+    crate::documents::server::register(&mut registry, documents);
     if config.diagnostic_jobs {
         diagnostic::register(&mut registry);
     }

@@ -31,7 +31,51 @@ pub struct ProjectSummary {
     pub can_edit: bool,
     pub can_manage: bool,
     pub created_at: DateTime<Utc>,
+    pub document_count: i64,
+    /// The latest change to the project or its documents.
+    pub last_activity: DateTime<Utc>,
 }
+
+/// One page of the project list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectList {
+    pub projects: Vec<ProjectSummary>,
+    pub total: i64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// How the project list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProjectSort {
+    Activity,
+    Name,
+    Created,
+}
+
+impl ProjectSort {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        match raw {
+            "" | "activity" => Ok(ProjectSort::Activity),
+            "name" => Ok(ProjectSort::Name),
+            "created" => Ok(ProjectSort::Created),
+            _ => Err(AppError::invalid(
+                "sort",
+                "sort by activity, name or created",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectSort::Activity => "activity",
+            ProjectSort::Name => "name",
+            ProjectSort::Created => "created",
+        }
+    }
+}
+
+pub const PROJECT_PAGE_SIZE: u32 = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectMember {
@@ -45,12 +89,15 @@ pub struct ProjectDetail {
     pub members: Vec<ProjectMember>,
 }
 
+/// The projects the caller may see, `sort` ("activity", "name", "created"),
+/// `page` from 1.
 #[server(prefix = "/api", endpoint = "list_projects")]
-pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
+pub async fn list_projects(sort: String, page: u32) -> Result<ProjectList, AppError> {
     let result = async {
         let state = crate::server::state::app_state()?;
         let user = crate::auth::server::require_user().await?;
-        super::server::list_visible(&state.db, &user).await
+        let sort = ProjectSort::parse(&sort)?;
+        super::server::list_visible(&state.db, &user, sort, page.max(1)).await
     }
     .await;
     crate::error::with_http_status(result)

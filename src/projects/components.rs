@@ -23,7 +23,12 @@ fn error_of<T>(result: Option<Result<T, AppError>>) -> Option<String> {
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
-    let projects = Resource::new(move || create.version().get(), |_| list_projects());
+    let sort = RwSignal::new("activity".to_owned());
+    let page = RwSignal::new(1u32);
+    let projects = Resource::new(
+        move || (create.version().get(), sort.get(), page.get()),
+        |(_, sort, page)| list_projects(sort, page),
+    );
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = create.value().get() {
@@ -33,32 +38,80 @@ pub fn ProjectsPage() -> impl IntoView {
     view! {
         <Title text="Projects" />
         <section class="panel">
-            <h1>"Projects"</h1>
+            <div class="heading-row">
+                <h1>"Projects"</h1>
+                <label class="inline-label">
+                    "Sort by "
+                    <select
+                        aria-label="Sort projects"
+                        on:change=move |event| {
+                            sort.set(event_target_value(&event));
+                            page.set(1);
+                        }
+                    >
+                        <option value="activity">"Last activity"</option>
+                        <option value="name">"Name"</option>
+                        <option value="created">"Newest"</option>
+                    </select>
+                </label>
+            </div>
             <Transition fallback=|| view! { <Skeleton lines=3 label="Loading projects" /> }>
                 {move || {
                     projects
                         .get()
                         .map(|result| match result {
-                            Ok(list) if list.is_empty() => {
-                                view! { <p class="empty-state">"No projects yet. Create the first one below."</p> }
+                            Ok(list) if list.projects.is_empty() && list.page == 1 => {
+                                view! {
+                                    <p class="empty-state">"No projects yet. Create the first one below, or try the demo."</p>
+                                    <DemoOffer />
+                                }
                                     .into_any()
                             }
                             Ok(list) => {
+                                let pages = (list.total.max(1) as u32).div_ceil(list.page_size);
+                                let current = list.page;
                                 view! {
-                                    <ul class="project-list" aria-label="Projects">
-                                        {list
-                                            .into_iter()
-                                            .map(|project| {
-                                                view! {
-                                                    <li class="project-item">
-                                                        <a href=format!("/projects/{}", project.id)>{project.name}</a>
-                                                        <span class="badge">{project.access}</span>
-                                                        <span class="muted">{project.owner_email}</span>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
+                                    <table class="table" aria-label="Projects">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Project"</th>
+                                                <th scope="col">"Documents"</th>
+                                                <th scope="col">"Last activity"</th>
+                                                <th scope="col">"Access"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {list
+                                                .projects
+                                                .into_iter()
+                                                .map(|project| {
+                                                    view! {
+                                                        <tr class="project-item">
+                                                            <td>
+                                                                <a href=format!("/projects/{}", project.id)>{project.name}</a>
+                                                                <span class="muted">" "{project.owner_email}</span>
+                                                            </td>
+                                                            <td>{project.document_count}</td>
+                                                            <td>{project.last_activity.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                                            <td><span class="badge">{project.access}</span></td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                    {(pages > 1)
+                                        .then(|| {
+                                            view! {
+                                                <nav class="pager" aria-label="Project pages">
+                                                    <button type="button" class="button button-secondary" disabled=current <= 1
+                                                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
+                                                    <span>{format!("Page {current} of {pages}")}</span>
+                                                    <button type="button" class="button button-secondary" disabled=current >= pages
+                                                        on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                                                </nav>
+                                            }
+                                        })}
                                 }
                                     .into_any()
                             }
@@ -80,6 +133,34 @@ pub fn ProjectsPage() -> impl IntoView {
                 <button type="submit" class="button">"Create project"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// On an empty list: one click makes a project with generated sample trial
+/// reports, converted in the background, ready to search.
+#[component]
+fn DemoOffer() -> impl IntoView {
+    let demo = ServerAction::<crate::documents::api::CreateDemoProject>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = demo.value().get() {
+            navigate(&format!("/projects/{id}"), Default::default());
+        }
+    });
+    view! {
+        <div class="demo-offer">
+            <button
+                type="button"
+                class="button"
+                disabled=move || demo.pending().get()
+                on:click=move |_| {
+                    demo.dispatch(crate::documents::api::CreateDemoProject {});
+                }
+            >
+                {move || if demo.pending().get() { "Creating the demo…" } else { "Create a demo project" }}
+            </button>
+            <p class="form-error" role="alert">{move || error_of(demo.value().get())}</p>
+        </div>
     }
 }
 
@@ -188,6 +269,7 @@ fn ProjectView(
                     .into_any()
             }}
         </section>
+        <crate::documents::components::ProjectDocuments project=project.id can_edit=project.can_edit />
         {manage}
     }
 }

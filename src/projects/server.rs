@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::api::{ProjectDetail, ProjectMember, ProjectSummary};
+use super::api::{
+    PROJECT_PAGE_SIZE, ProjectDetail, ProjectList, ProjectMember, ProjectSort, ProjectSummary,
+};
 use crate::auth::authz::{Action, Relation, decide};
 use crate::auth::server::audit;
 use crate::auth::types::{Email, Role, SignedInUser};
@@ -65,6 +67,8 @@ struct Row {
     owner_id: Uuid,
     member_role: Option<String>,
     created_at: DateTime<Utc>,
+    document_count: i64,
+    last_activity: DateTime<Utc>,
 }
 
 fn summary(user: &SignedInUser, row: Row) -> ProjectSummary {
@@ -90,28 +94,70 @@ fn summary(user: &SignedInUser, row: Row) -> ProjectSummary {
         can_edit: decide(user.role, relation, Action::EditContent).is_ok(),
         can_manage: decide(user.role, relation, Action::Manage).is_ok(),
         created_at: row.created_at,
+        document_count: row.document_count,
+        last_activity: row.last_activity,
     }
 }
 
 pub async fn list_visible(
     pool: &PgPool,
     user: &SignedInUser,
-) -> Result<Vec<ProjectSummary>, AppError> {
-    let rows = sqlx::query_as!(
-        Row,
+    sort: ProjectSort,
+    page: u32,
+) -> Result<ProjectList, AppError> {
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(PROJECT_PAGE_SIZE);
+    let rows = sqlx::query!(
         r#"SELECT p.id, p.name, p.description, u.email AS owner_email, p.owner_id,
-                  m.role AS "member_role?", p.created_at AS "created_at: DateTime<Utc>"
+                  m.role AS "member_role?", p.created_at AS "created_at: DateTime<Utc>",
+                  coalesce(d.count, 0) AS "document_count!",
+                  greatest(p.updated_at, d.last_change) AS "last_activity!: DateTime<Utc>",
+                  count(*) OVER () AS "total!"
            FROM projects p
            JOIN users u ON u.id = p.owner_id
            LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
+           LEFT JOIN LATERAL (
+               SELECT count(*) AS count, max(updated_at) AS last_change
+               FROM documents WHERE project_id = p.id
+           ) d ON true
            WHERE $2 OR p.owner_id = $1 OR m.user_id IS NOT NULL
-           ORDER BY p.created_at DESC"#,
+           ORDER BY CASE WHEN $3 = 'name' THEN lower(p.name) END,
+                    CASE WHEN $3 = 'created' THEN p.created_at END DESC,
+                    greatest(p.updated_at, d.last_change) DESC, p.id
+           LIMIT $4 OFFSET $5"#,
         user.id,
-        user.role == Role::Admin
+        user.role == Role::Admin,
+        sort.as_str(),
+        i64::from(PROJECT_PAGE_SIZE),
+        offset
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|row| summary(user, row)).collect())
+    let total = rows.first().map_or(0, |row| row.total);
+    let projects = rows
+        .into_iter()
+        .map(|row| {
+            summary(
+                user,
+                Row {
+                    id: row.id,
+                    name: row.name,
+                    description: row.description,
+                    owner_email: row.owner_email,
+                    owner_id: row.owner_id,
+                    member_role: row.member_role,
+                    created_at: row.created_at,
+                    document_count: row.document_count,
+                    last_activity: row.last_activity,
+                },
+            )
+        })
+        .collect();
+    Ok(ProjectList {
+        projects,
+        total,
+        page,
+        page_size: PROJECT_PAGE_SIZE,
+    })
 }
 
 pub async fn create(
@@ -139,7 +185,10 @@ pub async fn detail(
     let row = sqlx::query_as!(
         Row,
         r#"SELECT p.id, p.name, p.description, u.email AS owner_email, p.owner_id,
-                  m.role AS "member_role?", p.created_at AS "created_at: DateTime<Utc>"
+                  m.role AS "member_role?", p.created_at AS "created_at: DateTime<Utc>",
+                  (SELECT count(*) FROM documents WHERE project_id = p.id) AS "document_count!",
+                  greatest(p.updated_at, (SELECT max(updated_at) FROM documents WHERE project_id = p.id))
+                      AS "last_activity!: DateTime<Utc>"
            FROM projects p
            JOIN users u ON u.id = p.owner_id
            LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
@@ -257,9 +306,14 @@ pub async fn delete(
     id: Uuid,
     client_addr: &str,
 ) -> Result<(), AppError> {
+    // The rows go now; the stored files in a background job, queued in the
+    // same transaction so none is forgotten.
+    let mut tx = pool.begin().await?;
+    crate::documents::server::queue_project_file_deletion(&mut tx, actor.id, id).await?;
     sqlx::query!("DELETE FROM projects WHERE id = $1", id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     audit(
         pool,
         Some(actor.id),

@@ -52,6 +52,20 @@ pub enum Command {
     },
     /// Exit 0 when the local server answers /healthz (for container health checks).
     Healthcheck,
+    /// Convert one PDF under resource limits and print the result as one JSON
+    /// line: the isolated child the server starts for every upload.
+    #[command(hide = true)]
+    PdfChild {
+        #[arg(long, value_enum)]
+        mode: crate::documents::isolation::ChildMode,
+        #[arg(long)]
+        max_pages: u32,
+        #[arg(long)]
+        memory_mb: u64,
+        #[arg(long)]
+        cpu_seconds: u64,
+        path: std::path::PathBuf,
+    },
 }
 
 /// Runs a command to completion. Errors carry a message meant for the operator.
@@ -71,6 +85,26 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             password_stdin,
         } => create_user(&config, &email, admin, password_stdin).await,
         Command::Healthcheck => healthcheck().await,
+        Command::PdfChild {
+            mode,
+            max_pages,
+            memory_mb,
+            cpu_seconds,
+            path,
+        } => {
+            let args = crate::documents::isolation::ChildArgs {
+                mode,
+                max_pages,
+                memory_mb,
+                cpu_seconds,
+                path,
+            };
+            if crate::documents::isolation::child_main(&args) == std::process::ExitCode::SUCCESS {
+                Ok(())
+            } else {
+                bail!("the PDF child failed")
+            }
+        }
     }
 }
 
@@ -152,11 +186,17 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
 
     let config = Arc::new(config);
     crate::auth::session::spawn_expired_deletion(pool.clone());
+    let storage = crate::documents::storage::Storage::from_config(&config.storage)
+        .await
+        .context("setting up file storage")?;
+    tracing::info!(storage = %storage.describe(), "file storage ready");
+    let child_exe = std::env::current_exe().context("locating this program for PDF children")?;
+    let documents = crate::documents::server::DocumentServices::new(&config, storage, child_exe);
     let job_events = JobEvents::new();
     events::spawn_listener(pool.clone(), job_events.clone(), shutdown.clone());
     let workers = Workers::spawn(
         pool.clone(),
-        crate::jobs::registry(&config),
+        crate::jobs::registry(&config, &documents),
         WorkerSettings::new(config.worker_concurrency, config.job_stale_after),
         job_events.wake_workers.clone(),
         job_events.running.clone(),
@@ -179,6 +219,7 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
             db: pool.clone(),
             metrics,
             job_events,
+            documents,
             shutdown: shutdown.clone(),
         };
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {

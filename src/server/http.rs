@@ -45,6 +45,14 @@ pub fn router(state: AppState) -> Router {
             crate::jobs::api::JOB_EVENTS_PATH,
             get(crate::jobs::events::stream),
         )
+        .route(
+            crate::documents::routes::UPLOAD_ROUTE,
+            axum::routing::post(crate::documents::routes::upload),
+        )
+        .route(
+            crate::documents::routes::FILE_ROUTE,
+            get(crate::documents::routes::file),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -20,6 +20,8 @@ pub struct AppState {
     pub job_events: JobEvents,
     /// Keys that sign and check personal API tokens.
     pub token_keys: crate::auth::tokens::TokenKeys,
+    /// File storage and the PDF conversion settings.
+    pub documents: crate::documents::server::DocumentServices,
     /// Cancelled when the process shuts down (ends long-lived streams).
     pub shutdown: CancellationToken,
 }

@@ -36,8 +36,27 @@ pub fn state(db: PgPool) -> AppState {
         metrics: evistream::server::metrics::handle(),
         job_events: JobEvents::new(),
         token_keys: evistream::auth::tokens::TokenKeys::from_secret(TEST_TOKEN_SECRET),
+        documents: documents(evistream::documents::storage::Storage::local(
+            test_files_dir(),
+        )),
         shutdown: CancellationToken::new(),
     }
+}
+
+/// A folder of this test process for stored files.
+pub fn test_files_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("evistream-test-files-{}", std::process::id()))
+}
+
+/// Document services over `storage`, with PDF children run from the real binary.
+pub fn documents(
+    storage: evistream::documents::storage::Storage,
+) -> evistream::documents::server::DocumentServices {
+    evistream::documents::server::DocumentServices::new(
+        &test_config("postgres://unused/evistream"),
+        storage,
+        std::path::PathBuf::from(env!("CARGO_BIN_EXE_evistream")),
+    )
 }
 
 pub fn app(db: PgPool) -> Router {
@@ -64,4 +83,64 @@ pub async fn body_text(response: Response<Body>) -> String {
         .await
         .expect("body");
     String::from_utf8(bytes.to_vec()).expect("utf-8 body")
+}
+
+/// A new account with `password`.
+pub async fn create_account(
+    pool: &PgPool,
+    email: &str,
+    password: &str,
+    role: evistream::auth::types::Role,
+) -> uuid::Uuid {
+    evistream::auth::server::create_user(
+        pool,
+        &evistream::auth::types::Email::parse(email).expect("email"),
+        &evistream::auth::types::Password::parse(password).expect("password"),
+        role,
+    )
+    .await
+    .expect("account")
+}
+
+/// Signs in through the server function; returns the session cookie.
+pub async fn signed_in_cookie(app: &Router, email: &str, password: &str) -> String {
+    let response = app
+        .clone()
+        .oneshot(form_request(
+            "/api/sign_in",
+            &format!(
+                "email={}&password={}",
+                email.replace('@', "%40"),
+                password.replace(' ', "+")
+            ),
+            None,
+        ))
+        .await
+        .expect("infallible");
+    assert_eq!(
+        response.status(),
+        http::StatusCode::OK,
+        "sign-in of {email}"
+    );
+    response
+        .headers()
+        .get(http::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned()
+}
+
+/// A form POST to a server function, with a session cookie when given.
+pub fn form_request(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(http::header::HOST, "evistream.test");
+    if let Some(cookie) = cookie {
+        request = request.header(http::header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_owned())).expect("request")
 }

@@ -1,0 +1,21 @@
+//! Documents: PDF upload, storage, conversion to page-anchored text, and search.
+//!
+//! `pdf_text` turns PDF bytes into text per page (server only, run inside the
+//! isolated child of `isolation`); `demo_pdfs` writes the sample trial reports of
+//! the demo project.
+
+#[cfg(feature = "ssr")]
+pub mod demo_pdfs;
+#[cfg(feature = "ssr")]
+pub mod isolation;
+#[cfg(feature = "ssr")]
+pub mod pdf_text;
+
+pub mod api;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod storage;

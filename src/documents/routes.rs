@@ -1,0 +1,131 @@
+//! The two document routes that move bytes, which server functions do not
+//! fit: the upload (a raw PDF body, streamed to disk with a size limit, so
+//! the browser can report progress per file) and the signed file link.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use http::header::{self, HeaderMap, HeaderValue};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::server::{self, FileClaims};
+use crate::auth::authz::Action;
+use crate::error::AppError;
+use crate::server::state::AppState;
+
+pub const UPLOAD_ROUTE: &str = "/api/projects/{project}/documents";
+pub const FILE_ROUTE: &str = "/files/{token}";
+
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    /// The user's file name (kept as metadata only).
+    pub name: String,
+}
+
+/// `POST /api/projects/{project}/documents?name=…` with the PDF as the body:
+/// 201 with the new document, 409 for a file already in the project, 422 for
+/// a file that fails the checks (not a PDF, empty, too large, too many pages).
+pub async fn upload(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Path(project): Path<Uuid>,
+    Query(query): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result = async {
+        let user = crate::auth::server::caller_of(&state, &session, &headers)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        crate::projects::server::authorize(&state.db, &user, project, Action::EditContent).await?;
+        let max = state.documents.max_upload_bytes;
+        // Refuse an announced oversize body before reading any of it.
+        let announced = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        if announced.is_some_and(|length| length > max) {
+            return Err(AppError::invalid(
+                "file",
+                format!("too large: the limit is {} MB", max.div_ceil(1024 * 1024)),
+            ));
+        }
+        let received = server::receive(body.into_data_stream(), max).await?;
+        server::ingest(
+            &state.db,
+            &state.documents,
+            project,
+            &user,
+            &query.name,
+            received,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(document) => {
+            tracing::info!(project = %project, document = %document.id, file = %document.original_name, "document uploaded");
+            (StatusCode::CREATED, Json(document)).into_response()
+        }
+        Err(err) => {
+            tracing::info!(project = %project, file = %query.name, error = %err, "upload refused");
+            err.into_response()
+        }
+    }
+}
+
+/// `GET /files/{token}`: the stored PDF, for a link the app signed (the
+/// in-page viewer, and downloads when files are stored locally).
+pub async fn file(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let claims = crate::auth::tokens::verify_claims::<FileClaims>(&state.token_keys, &token)
+        .filter(|claims| claims.purpose == "file");
+    let Some(claims) = claims else {
+        return AppError::NotFound("file (the link is invalid or has expired)".to_owned())
+            .into_response();
+    };
+    let (reader, length) = match state.documents.storage.open(&claims.key).await {
+        Ok(opened) => opened,
+        Err(err) => {
+            tracing::warn!(document = %claims.doc, error = %err, "signed file link could not be served");
+            return err.into_response();
+        }
+    };
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(reader));
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Some(length) = length {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    let disposition = super::storage::content_disposition(
+        if claims.inline {
+            "inline"
+        } else {
+            "attachment"
+        },
+        &claims.name,
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=300"),
+    );
+    // The document page shows the PDF in a frame of the app itself.
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'self'"),
+    );
+    response
+}

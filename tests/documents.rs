@@ -1,0 +1,665 @@
+//! Documents end to end below the browser: the upload route and its checks,
+//! conversion by real workers in isolated children, search, signed links,
+//! deletion of stored files, and every file of the corpus.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use evistream::auth::types::{Role, SignedInUser};
+use evistream::documents::api::DocumentSummary;
+use evistream::documents::server::{self as documents, DocumentServices};
+use evistream::documents::storage::Storage;
+use evistream::jobs::events::{self, JobEvents};
+use evistream::jobs::worker::{Registry, WorkerSettings, Workers};
+use evistream::server::state::AppState;
+use http::{Request, StatusCode, header};
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const PASSWORD: &str = "documents password 1";
+
+pub struct Env {
+    pub app: Router,
+    pub state: AppState,
+    pub cookie: String,
+    pub user: SignedInUser,
+    pub project: Uuid,
+    shutdown: CancellationToken,
+    workers: Option<Workers>,
+}
+
+impl Env {
+    pub async fn stop(mut self) {
+        self.shutdown.cancel();
+        if let Some(workers) = self.workers.take() {
+            workers.stop(Duration::from_secs(5)).await;
+        }
+    }
+}
+
+/// An app over `services`, a signed-in owner with one project, and workers
+/// running the document jobs.
+pub async fn env(pool: PgPool, services: DocumentServices) -> Env {
+    let mut state = common::state(pool.clone());
+    state.documents = services;
+    let app = evistream::server::http::router(state.clone());
+    let email = format!("owner-{}@example.org", Uuid::new_v4().simple());
+    let id = common::create_account(&pool, &email, PASSWORD, Role::User).await;
+    let cookie = common::signed_in_cookie(&app, &email, PASSWORD).await;
+    let project = evistream::projects::server::create(&pool, id, "Docs", "")
+        .await
+        .expect("project");
+    let shutdown = CancellationToken::new();
+    let mut registry = Registry::new();
+    documents::register(&mut registry, &state.documents);
+    let job_events = JobEvents::new();
+    events::spawn_listener(pool.clone(), job_events.clone(), shutdown.clone());
+    let workers = Workers::spawn(
+        pool,
+        registry,
+        WorkerSettings::new(2, Duration::from_secs(30)),
+        job_events.wake_workers.clone(),
+        job_events.running.clone(),
+        shutdown.clone(),
+    );
+    Env {
+        app,
+        state,
+        cookie,
+        user: SignedInUser {
+            id,
+            email,
+            role: Role::User,
+        },
+        project,
+        shutdown,
+        workers: Some(workers),
+    }
+}
+
+pub fn local_services(root: &Path) -> DocumentServices {
+    common::documents(Storage::local(root))
+}
+
+/// POSTs `bytes` as file `name` to the upload route; status and JSON body.
+pub async fn upload(env: &Env, name: &str, bytes: Vec<u8>) -> (StatusCode, serde_json::Value) {
+    let request = Request::post(format!(
+        "/api/projects/{}/documents?name={}",
+        env.project,
+        name.replace(' ', "%20")
+    ))
+    .header(header::COOKIE, &env.cookie)
+    .header(header::CONTENT_TYPE, "application/pdf")
+    .header(header::CONTENT_LENGTH, bytes.len())
+    .body(Body::from(bytes))
+    .expect("request");
+    let response = env.app.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let body = common::body_text(response).await;
+    let json = serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body));
+    (status, json)
+}
+
+/// Waits until the document is ready or failed (a hang fails the test).
+pub async fn converted(pool: &PgPool, id: Uuid, limit: Duration) -> DocumentSummary {
+    let started = Instant::now();
+    loop {
+        let summary = documents::summary(pool, id).await.expect("document");
+        if matches!(summary.status.as_str(), "ready" | "failed") {
+            return summary;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "document {} still {} after {limit:?}",
+            summary.original_name,
+            summary.status
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn document_id(body: &serde_json::Value) -> Uuid {
+    body["id"]
+        .as_str()
+        .and_then(|id| Uuid::parse_str(id).ok())
+        .unwrap_or_else(|| panic!("no document id in {body}"))
+}
+
+async fn stored_files(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(mut entries) = tokio::fs::read_dir(&dir).await else {
+            continue;
+        };
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+async fn wait_until_gone(storage: &Storage, key: &str) {
+    let started = Instant::now();
+    while storage.exists(key).await.expect("storage") {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{key} was not deleted"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn demo_pdf(index: usize) -> Vec<u8> {
+    evistream::documents::demo_pdfs::demo_trial_reports()
+        .into_iter()
+        .nth(index)
+        .expect("demo pdf")
+        .bytes
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn uploads_that_fail_a_check_store_nothing(pool: PgPool) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let mut services = local_services(root.path());
+    services.max_upload_bytes = 64 * 1024;
+    let env = env(pool.clone(), services).await;
+
+    let (status, body) = upload(&env, "empty.pdf", Vec::new()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"].as_str().is_some_and(|e| e.contains("empty")),
+        "{body}"
+    );
+
+    let (status, body) = upload(&env, "notes.pdf", b"just some text, not a PDF".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("not a PDF")),
+        "{body}"
+    );
+
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(65 * 1024, b' ');
+    let (status, body) = upload(&env, "big.pdf", big).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("too large")),
+        "{body}"
+    );
+
+    // Without a session: refused before anything is read.
+    let anonymous = Request::post(format!(
+        "/api/projects/{}/documents?name=a.pdf",
+        env.project
+    ))
+    .body(Body::from(demo_pdf(0)))
+    .expect("request");
+    let response = env
+        .app
+        .clone()
+        .oneshot(anonymous)
+        .await
+        .expect("infallible");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM documents")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 0);
+    assert!(stored_files(root.path()).await.is_empty());
+    env.stop().await;
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_pdf_is_stored_converted_and_found_by_search(pool: PgPool) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let env = env(pool.clone(), local_services(root.path())).await;
+    let bytes = demo_pdf(0);
+
+    let (status, body) = upload(&env, "My Trial (final).pdf", bytes.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = document_id(&body);
+    assert_eq!(body["original_name"], "My Trial (final).pdf");
+
+    // The same content again is reported, not stored twice.
+    let (status, body) = upload(&env, "copy.pdf", bytes.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("My Trial (final).pdf"))
+    );
+    let files = stored_files(root.path()).await;
+    assert_eq!(files.len(), 1, "{files:?}");
+    let stored_name = files[0].to_string_lossy().to_string();
+    assert!(
+        !stored_name.contains("Trial"),
+        "stored under the user's name: {stored_name}"
+    );
+
+    let summary = converted(&pool, id, Duration::from_secs(120)).await;
+    assert_eq!(summary.status, "ready", "{:?}", summary.failure_reason);
+    assert_eq!(summary.page_count, Some(2));
+    assert!(summary.title.is_some(), "no title found");
+
+    // A phrase lands on its page; a prefix finds the same words.
+    let phrase = evistream::documents::demo_pdfs::DEMO_SEARCH_PHRASE;
+    let hits = documents::search(&pool, env.project, &format!("\"{phrase}\""), 10)
+        .await
+        .expect("search");
+    assert!(!hits.is_empty(), "no hit for {phrase:?}");
+    assert_eq!(hits[0].document_id, id);
+    assert_eq!(
+        hits[0].page_number,
+        evistream::documents::demo_pdfs::DEMO_SEARCH_PAGE as i32
+    );
+    assert!(
+        hits[0]
+            .snippet
+            .contains(evistream::documents::api::HIT_START)
+    );
+    let first_word = phrase.split_whitespace().next().expect("a word");
+    let prefix = &first_word[..first_word.len().min(4)];
+    let prefixed = documents::search(&pool, env.project, &format!("{prefix}*"), 10)
+        .await
+        .expect("search");
+    assert!(prefixed.iter().any(|hit| hit.document_id == id));
+    let none = documents::search(&pool, env.project, "\"zebra quantum marmalade\"", 10)
+        .await
+        .expect("search");
+    assert!(none.is_empty());
+
+    // The signed link serves the stored bytes; a tampered one serves nothing.
+    let link = documents::download_link(&env.state, id)
+        .await
+        .expect("link");
+    let response = common::get(&env.app, &link).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .headers()
+            .get(header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("attachment"))
+    );
+    let served = axum::body::to_bytes(response.into_body(), 50 << 20)
+        .await
+        .expect("body");
+    assert_eq!(served.as_ref(), bytes.as_slice());
+    let mut tampered = link.clone();
+    tampered.pop();
+    tampered.push(if link.ends_with('A') { 'B' } else { 'A' });
+    assert_eq!(
+        common::get(&env.app, &tampered).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Converting again replaces the text rather than adding to it.
+    documents::reconvert(&pool, &env.user, id)
+        .await
+        .expect("reconvert");
+    let again = converted(&pool, id, Duration::from_secs(120)).await;
+    assert_eq!(again.status, "ready");
+    let pages: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM document_pages WHERE document_id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("pages");
+    assert_eq!(pages, 2);
+    env.stop().await;
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn deleting_a_document_or_project_removes_stored_files(pool: PgPool) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let env = env(pool.clone(), local_services(root.path())).await;
+    let mut keys = Vec::new();
+    for index in 0..3 {
+        let (status, body) = upload(&env, &format!("t{index}.pdf"), demo_pdf(index)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let id = document_id(&body);
+        converted(&pool, id, Duration::from_secs(120)).await;
+        let key: String = sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("key");
+        assert!(
+            env.state
+                .documents
+                .storage
+                .exists(&key)
+                .await
+                .expect("exists")
+        );
+        keys.push((id, key));
+    }
+
+    let (first, first_key) = keys.remove(0);
+    documents::delete(&pool, &env.user, first)
+        .await
+        .expect("delete");
+    wait_until_gone(&env.state.documents.storage, &first_key).await;
+    assert!(documents::summary(&pool, first).await.is_err());
+    for (_, key) in &keys {
+        assert!(
+            env.state
+                .documents
+                .storage
+                .exists(key)
+                .await
+                .expect("exists")
+        );
+    }
+
+    evistream::projects::server::delete(&pool, &env.user, env.project, "test")
+        .await
+        .expect("delete project");
+    for (_, key) in &keys {
+        wait_until_gone(&env.state.documents.storage, key).await;
+    }
+    let chunks: i64 = sqlx::query_scalar("SELECT count(*) FROM document_chunks")
+        .fetch_one(&pool)
+        .await
+        .expect("chunks");
+    assert_eq!(chunks, 0);
+    env.stop().await;
+}
+
+/// The shared test corpus: `EVISTREAM_CORPUS_DIR`, else `../shared/corpus`
+/// beside the repository, else `/work/shared/corpus`.
+pub fn corpus_dir() -> PathBuf {
+    let candidates: Vec<PathBuf> = std::env::var_os("EVISTREAM_CORPUS_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+            PathBuf::from("/work/shared/corpus"),
+        ])
+        .collect();
+    candidates
+        .iter()
+        .find(|dir| dir.join("papers/MANIFEST.tsv").exists())
+        .cloned()
+        .unwrap_or_else(|| {
+            panic!("the test corpus is missing: looked for papers/MANIFEST.tsv in {candidates:?} (set EVISTREAM_CORPUS_DIR)")
+        })
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn every_corpus_file_ends_with_the_status_its_kind_implies(pool: PgPool) {
+    let papers = corpus_dir().join("papers");
+    let manifest = std::fs::read_to_string(papers.join("MANIFEST.tsv")).expect("manifest");
+    let root = tempfile::tempdir().expect("tempdir");
+    let env = env(pool.clone(), local_services(root.path())).await;
+    let ocr = evistream::documents::pdf_text::ocr_available();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for line in manifest.lines().skip(1) {
+        let columns: Vec<&str> = line.split('\t').collect();
+        let (file, pages, kind) = (columns[0], columns[4], columns[6]);
+        let bytes = std::fs::read(papers.join(file)).expect("corpus file");
+        let (status, body) = upload(&env, file, bytes).await;
+        checked += 1;
+        let refused = |needle: &str| {
+            status == StatusCode::UNPROCESSABLE_ENTITY
+                && body["error"].as_str().is_some_and(|e| e.contains(needle))
+        };
+        let outcome = if file == "hostile_empty.pdf" {
+            refused("empty").then_some(()).ok_or("refused as empty")
+        } else if file == "hostile_random_bytes.pdf" {
+            refused("not a PDF")
+                .then_some(())
+                .ok_or("refused as not a PDF")
+        } else if file == "hostile_huge_1000p.pdf" {
+            refused("too many pages")
+                .then_some(())
+                .ok_or("refused: too many pages")
+        } else if status != StatusCode::CREATED {
+            Err("stored")
+        } else {
+            let doc = converted(&pool, document_id(&body), Duration::from_secs(240)).await;
+            let reason = doc.failure_reason.clone().unwrap_or_default();
+            let expectation = if kind.contains("user password required") {
+                (doc.status == "failed" && reason.contains("password-protected"))
+                    .then_some(())
+                    .ok_or("failed: password-protected")
+            } else if kind.contains("no text layer") && !ocr {
+                (doc.status == "failed" && reason.contains("no text layer"))
+                    .then_some(())
+                    .ok_or("failed: no text layer — needs OCR")
+            } else if kind.contains("truncated") || kind.contains("corrupted") {
+                // Recovered text, or a failure that says why.
+                (doc.status == "ready" || reason.contains("corrupt") || reason.contains("damaged"))
+                    .then_some(())
+                    .ok_or("recovered, or failed as corrupted")
+            } else {
+                let pages_ok = pages
+                    .parse::<i32>()
+                    .map_or(true, |pages| doc.page_count == Some(pages));
+                (doc.status == "ready" && pages_ok)
+                    .then_some(())
+                    .ok_or("ready with the manifest's page count")
+            };
+            if doc.status == "ready" {
+                let text: i64 = sqlx::query_scalar(
+                    "SELECT coalesce(sum(length(markdown)), 0) FROM document_pages WHERE document_id = $1",
+                )
+                .bind(doc.id)
+                .fetch_one(&pool)
+                .await
+                .expect("text");
+                if text < 30 {
+                    failures.push(format!("{file}: ready with only {text} characters"));
+                }
+            }
+            expectation.map_err(|expected| {
+                failures.push(format!(
+                    "{file} ({kind}): expected {expected}, got {} {reason:?} pages {:?}",
+                    doc.status, doc.page_count
+                ));
+                "reported"
+            })
+        };
+        if let Err(expected) = outcome
+            && expected != "reported"
+        {
+            failures.push(format!(
+                "{file} ({kind}): expected {expected}, got HTTP {status} {body}"
+            ));
+        }
+    }
+    assert!(checked >= 35, "only {checked} corpus files");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    env.stop().await;
+}
+
+/// A real S3-compatible server (s3s-fs, installed by scripts/test) on a
+/// loopback port, storing into a temporary folder; stopped on drop.
+struct S3Server {
+    _child: tokio::process::Child,
+    endpoint: String,
+    _dir: tempfile::TempDir,
+}
+
+fn find_program(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect())
+        .unwrap_or_default();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".cargo/bin"));
+    }
+    dirs.into_iter()
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+async fn start_s3_server() -> S3Server {
+    let program = find_program("s3s-fs").expect(
+        "s3s-fs is not installed: ./scripts/test installs it \
+         (cargo install s3s-fs --version 0.14.1 --features binary --locked)",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("free port")
+        .port();
+    let child = tokio::process::Command::new(program)
+        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .args([
+            "--access-key",
+            "evistream-test",
+            "--secret-key",
+            "evistream-test-secret",
+        ])
+        .arg(dir.path())
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starting s3s-fs");
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "s3s-fs did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    S3Server {
+        _child: child,
+        endpoint: format!("http://127.0.0.1:{port}"),
+        _dir: dir,
+    }
+}
+
+/// A plain HTTP/1.1 GET (the presigned link is fetched as a browser would,
+/// without the SDK). Returns the status and the body.
+async fn http_get(url: &str) -> (u16, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").expect("http URL");
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = tokio::net::TcpStream::connect(authority)
+        .await
+        .expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
+    let head = String::from_utf8_lossy(&response[..split]).to_lowercase();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let mut body = response[split + 4..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
+        let mut decoded = Vec::new();
+        let mut rest = body.as_slice();
+        while let Some(line_end) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..line_end]).trim(), 16)
+                .expect("chunk size");
+            if size == 0 {
+                break;
+            }
+            let start = line_end + 2;
+            decoded.extend_from_slice(&rest[start..start + size]);
+            rest = &rest[start + size + 2..];
+        }
+        body = decoded;
+    }
+    (status, body)
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn the_s3_path_uploads_converts_presigns_and_deletes(pool: PgPool) {
+    let server = start_s3_server().await;
+    let credentials = aws_sdk_s3::config::Credentials::new(
+        "evistream-test",
+        "evistream-test-secret",
+        None,
+        None,
+        "test",
+    );
+    let config = aws_sdk_s3::config::Builder::new()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .endpoint_url(&server.endpoint)
+        .force_path_style(true)
+        .credentials_provider(credentials)
+        .build();
+    let client = aws_sdk_s3::Client::from_conf(config);
+    client
+        .create_bucket()
+        .bucket("evistream-test")
+        .send()
+        .await
+        .expect("bucket");
+    let storage = Storage::s3(client.clone(), "evistream-test");
+    let env = env(pool.clone(), common::documents(storage.clone())).await;
+    let bytes = demo_pdf(1);
+
+    let (status, body) = upload(&env, "s3 trial.pdf", bytes.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = document_id(&body);
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .expect("key");
+    let listed = client
+        .list_objects_v2()
+        .bucket("evistream-test")
+        .send()
+        .await
+        .expect("list");
+    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys, vec![key.as_str()]);
+
+    let summary = converted(&pool, id, Duration::from_secs(120)).await;
+    assert_eq!(summary.status, "ready", "{:?}", summary.failure_reason);
+
+    let link = documents::download_link(&env.state, id)
+        .await
+        .expect("link");
+    assert!(link.starts_with(&server.endpoint), "{link}");
+    assert!(link.contains("X-Amz-Signature"), "{link}");
+    let (status, served) = http_get(&link).await;
+    assert_eq!(status, 200);
+    assert_eq!(served, bytes);
+    // A link whose signature is altered is refused by the server.
+    let (status, _) = http_get(&link.replace("X-Amz-Signature=", "X-Amz-Signature=0")).await;
+    assert_eq!(status, 403);
+
+    documents::delete(&pool, &env.user, id)
+        .await
+        .expect("delete");
+    wait_until_gone(&storage, &key).await;
+    env.stop().await;
+}

@@ -1,0 +1,284 @@
+//! Converts every PDF of the shared corpus in an isolated child process and
+//! checks the outcome each file's kind (from `papers/MANIFEST.tsv`) implies,
+//! a few fidelity facts, and that limits end a child with a readable reason.
+
+use std::path::{Path, PathBuf};
+
+use evistream::documents::isolation::{ChildLimits, convert_in_child, inspect_in_child};
+use evistream::documents::pdf_text::{ConversionFailure, ConvertedDocument, ocr_available};
+
+fn corpus_dir() -> PathBuf {
+    let dir = std::env::var_os("EVISTREAM_CORPUS_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.join("papers/MANIFEST.tsv").is_file(),
+        "the test corpus is missing: expected {}/papers/MANIFEST.tsv (set EVISTREAM_CORPUS_DIR to the corpus directory)",
+        dir.display()
+    );
+    dir
+}
+
+fn papers() -> PathBuf {
+    corpus_dir().join("papers")
+}
+
+fn exe() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_evistream"))
+}
+
+/// The outcome a MANIFEST kind implies.
+#[derive(Debug)]
+enum Expect {
+    Text {
+        pages: Option<u32>,
+    },
+    Failure(ConversionFailure),
+    Scan,
+    /// Damaged files: whatever can be read, or a reasoned Corrupted.
+    Recovered,
+}
+
+fn expectation(file: &str, kind: &str, pages: &str) -> Expect {
+    if kind.contains("user password required") {
+        Expect::Failure(ConversionFailure::PasswordProtected)
+    } else if kind.contains("not a PDF") {
+        Expect::Failure(ConversionFailure::NotPdf)
+    } else if kind.contains("empty file") {
+        Expect::Failure(ConversionFailure::Empty)
+    } else if kind.contains("1000 pages") {
+        Expect::Failure(ConversionFailure::TooManyPages {
+            pages: 1000,
+            limit: 500,
+        })
+    } else if kind.contains("no text layer") {
+        Expect::Scan
+    } else if kind.contains("truncated") || kind.contains("corrupted") {
+        Expect::Recovered
+    } else {
+        assert!(
+            !file.starts_with("hostile_") || kind.contains("empty user password"),
+            "{file}: no expectation for kind {kind:?}"
+        );
+        Expect::Text {
+            pages: pages.parse().ok(),
+        }
+    }
+}
+
+fn non_space(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+fn full_text(doc: &ConvertedDocument) -> String {
+    doc.pages
+        .iter()
+        .map(|page| page.markdown.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Most pages of a paper hold a real amount of text (figure-only pages exist).
+fn check_text(file: &str, doc: &ConvertedDocument, pages: Option<u32>) -> Result<(), String> {
+    if let Some(pages) = pages
+        && doc.metadata.page_count != pages
+    {
+        return Err(format!(
+            "{file}: {} pages, the manifest says {pages}",
+            doc.metadata.page_count
+        ));
+    }
+    let numbers: Vec<u32> = doc.pages.iter().map(|page| page.number).collect();
+    let expected: Vec<u32> = (1..=u32::try_from(numbers.len()).unwrap_or(0)).collect();
+    if numbers != expected {
+        return Err(format!("{file}: page numbers {numbers:?}"));
+    }
+    let texty = doc
+        .pages
+        .iter()
+        .filter(|page| non_space(&page.markdown) >= 200)
+        .count();
+    if texty * 10 < doc.pages.len() * 7 && !(doc.pages.len() == 1 && texty == 0) {
+        return Err(format!(
+            "{file}: only {texty} of {} pages have text",
+            doc.pages.len()
+        ));
+    }
+    let text = full_text(doc);
+    if doc.pages.len() > 1 && non_space(&text) < 1000 {
+        return Err(format!("{file}: only {} characters", non_space(&text)));
+    }
+    if text.contains(['\u{FB00}', '\u{FB01}', '\u{FB02}', '\u{FB03}', '\u{FB04}']) {
+        return Err(format!("{file}: ligature characters left in the text"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_corpus_file_gets_the_outcome_its_kind_implies() {
+    let dir = papers();
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
+    let ocr = ocr_available();
+    let limits = ChildLimits::default();
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for row in manifest.lines().skip(1) {
+        let fields: Vec<&str> = row.split('\t').collect();
+        let (Some(file), Some(pages), Some(kind)) = (fields.first(), fields.get(4), fields.get(6))
+        else {
+            continue;
+        };
+        seen += 1;
+        let path = dir.join(file);
+        let outcome = convert_in_child(exe(), &path, &limits).await;
+        let expect = expectation(file, kind, pages);
+        let verdict = match (&expect, &outcome) {
+            (Expect::Text { pages }, Ok((doc, _))) => check_text(file, doc, *pages),
+            (Expect::Failure(want), Err(got)) if want == got => Ok(()),
+            (Expect::Scan, Err(ConversionFailure::NoTextLayer { pages: 1 })) if !ocr => Ok(()),
+            (Expect::Scan, Ok((doc, _))) if ocr && doc.ocr_used => Ok(()),
+            (Expect::Recovered, Ok((doc, _))) => check_text(file, doc, None),
+            (Expect::Recovered, Err(ConversionFailure::Corrupted { detail }))
+                if !detail.is_empty() =>
+            {
+                Ok(())
+            }
+            _ => Err(format!(
+                "{file}: expected {expect:?}, got {:?}",
+                outcome.as_ref().map(|(doc, _)| doc.pages.len())
+            )),
+        };
+        if let Err(problem) = verdict {
+            problems.push(problem);
+        }
+    }
+    let on_disk = std::fs::read_dir(&dir)
+        .expect("corpus directory")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "pdf"))
+        .count();
+    assert_eq!(seen, on_disk, "every PDF of the corpus is in the manifest");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+async fn convert(file: &str) -> ConvertedDocument {
+    convert_in_child(exe(), &papers().join(file), &ChildLimits::default())
+        .await
+        .unwrap_or_else(|failure| panic!("{file}: {}", failure.reason()))
+        .0
+}
+
+#[tokio::test]
+async fn text_keeps_symbols_joins_hyphens_and_drops_running_heads() {
+    let rct = convert("robotreviewer_example.pdf").await;
+    let text = full_text(&rct);
+    // Printed in the trial report: "≥" in eligibility criteria, "−" in CIs.
+    assert!(text.contains('≥'), "≥ lost");
+    assert!(text.contains('−'), "− lost");
+    assert!(text.contains("randomised controlled trial"));
+    // The BMJ footer is on every page; it must not survive on most of them.
+    let footers = rct
+        .pages
+        .iter()
+        .filter(|page| page.markdown.contains("BMJ 2015;350:h"))
+        .count();
+    assert!(footers <= 2, "running footer left on {footers} pages");
+    assert_eq!(rct.metadata.doi.as_deref(), Some("10.1136/bmj.h2145"));
+    assert_eq!(rct.metadata.year, Some(2015));
+    assert!(
+        rct.metadata
+            .title
+            .as_deref()
+            .is_some_and(|title| title.starts_with("Physical activity for smoking cessation")),
+        "{:?}",
+        rct.metadata.title
+    );
+    assert!(rct.metadata.authors.iter().any(|a| a == "Michael Ussher"));
+
+    let specter = full_text(&convert("s2orc_acl207.pdf").await);
+    // "cita-" / "tions" at a line end in the PDF.
+    assert!(
+        specter.contains("pretrained on citations"),
+        "hyphen not joined"
+    );
+
+    let hyphen = full_text(&convert("grobid_dehyphenisation1.pdf").await);
+    assert!(hyphen.contains("dehypenisation"), "{hyphen}");
+
+    // The owner-encrypted copy reads exactly like the original.
+    let encrypted = convert("hostile_owner_encrypted_rct.pdf").await;
+    assert_eq!(full_text(&encrypted), text);
+}
+
+#[tokio::test]
+async fn inspection_is_cheap_and_classifies() {
+    let limits = ChildLimits::default();
+    let huge = inspect_in_child(exe(), &papers().join("hostile_huge_1000p.pdf"), &limits)
+        .await
+        .expect("inspect");
+    assert_eq!(huge.page_count, Some(1000));
+    assert!(!huge.encrypted);
+    let owner = inspect_in_child(
+        exe(),
+        &papers().join("hostile_owner_encrypted_rct.pdf"),
+        &limits,
+    )
+    .await
+    .expect("inspect");
+    assert!(owner.encrypted);
+    assert_eq!(
+        inspect_in_child(exe(), &papers().join("pdfminer_rc4-40.pdf"), &limits).await,
+        Err(ConversionFailure::PasswordProtected)
+    );
+}
+
+#[tokio::test]
+async fn limits_end_the_child_with_a_readable_reason() {
+    let huge = papers().join("hostile_huge_1000p.pdf");
+    let base = ChildLimits {
+        max_pages: 2000,
+        ..ChildLimits::default()
+    };
+
+    let wall = ChildLimits {
+        wall_seconds: 1,
+        ..base.clone()
+    };
+    let started = std::time::Instant::now();
+    let failure = convert_in_child(exe(), &huge, &wall)
+        .await
+        .err()
+        .map(|failure| failure.reason());
+    assert_eq!(
+        failure.as_deref(),
+        Some("limit reached: took longer than 1 s")
+    );
+    assert!(started.elapsed().as_secs() < 5, "the child was not stopped");
+
+    let cpu = ChildLimits {
+        cpu_seconds: 1,
+        ..base.clone()
+    };
+    let failure = convert_in_child(exe(), &huge, &cpu)
+        .await
+        .err()
+        .map(|failure| failure.reason());
+    assert_eq!(
+        failure.as_deref(),
+        Some("limit reached: exceeded its CPU time limit of 1 s")
+    );
+
+    let memory = ChildLimits {
+        memory_mb: 48,
+        ..base
+    };
+    let failure = convert_in_child(exe(), &huge, &memory)
+        .await
+        .err()
+        .map(|failure| failure.reason());
+    assert_eq!(
+        failure.as_deref(),
+        Some("limit reached: exceeded its memory limit of 48 MB")
+    );
+}
