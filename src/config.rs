@@ -394,6 +394,46 @@ mod tests {
     }
 
     #[test]
+    fn storage_is_local_unless_a_bucket_is_named() {
+        let local = load(&[("DATABASE_URL", "postgres://localhost/evistream")]).unwrap();
+        assert_eq!(
+            local.storage,
+            StorageConfig::Local {
+                root: ".data/files".into()
+            }
+        );
+        assert_eq!(local.max_upload_bytes, 100 * 1024 * 1024);
+        assert_eq!(local.max_pages, 500);
+        let s3 = load(&[
+            ("DATABASE_URL", "postgres://localhost/evistream"),
+            ("EVISTREAM_S3_BUCKET", "papers"),
+            ("EVISTREAM_S3_ENDPOINT_URL", "http://127.0.0.1:9000"),
+            ("EVISTREAM_S3_PATH_STYLE", "true"),
+        ])
+        .unwrap();
+        assert_eq!(
+            s3.storage,
+            StorageConfig::S3 {
+                bucket: "papers".into(),
+                endpoint_url: Some("http://127.0.0.1:9000".into()),
+                region: "us-east-1".into(),
+                path_style: true,
+            }
+        );
+        let err = load(&[
+            ("DATABASE_URL", "postgres://localhost/evistream"),
+            ("EVISTREAM_S3_BUCKET", "papers"),
+            ("EVISTREAM_S3_ENDPOINT_URL", "localhost:9000"),
+            ("EVISTREAM_MAX_UPLOAD_MB", "0"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            variables(&err),
+            vec!["EVISTREAM_S3_ENDPOINT_URL", "EVISTREAM_MAX_UPLOAD_MB"]
+        );
+    }
+
+    #[test]
     fn minimal_configuration_takes_defaults() {
         let config = load(&[("DATABASE_URL", "postgres://localhost/evistream")]).unwrap();
         assert_eq!(config.db_max_connections, 10);

@@ -1,6 +1,7 @@
 //! Converts every PDF of the shared corpus in an isolated child process and
 //! checks the outcome each file's kind (from `papers/MANIFEST.tsv`) implies,
 //! a few fidelity facts, and that limits end a child with a readable reason.
+#![cfg(feature = "ssr")]
 
 use std::path::{Path, PathBuf};
 
@@ -136,8 +137,21 @@ async fn every_corpus_file_gets_the_outcome_its_kind_implies() {
         let verdict = match (&expect, &outcome) {
             (Expect::Text { pages }, Ok((doc, _))) => check_text(file, doc, *pages),
             (Expect::Failure(want), Err(got)) if want == got => Ok(()),
-            (Expect::Scan, Err(ConversionFailure::NoTextLayer { pages: 1 })) if !ocr => Ok(()),
-            (Expect::Scan, Ok((doc, _))) if ocr && doc.ocr_used => Ok(()),
+            // With OCR, the drawing with three words (the JBIG2 file) still has
+            // too little text; the scanned text page must be read.
+            (Expect::Scan, Err(ConversionFailure::NoTextLayer { pages: 1 }))
+                if !ocr || *file != "docling_ocr_test.pdf" =>
+            {
+                Ok(())
+            }
+            (Expect::Scan, Ok((doc, _))) if ocr && doc.ocr_used => {
+                let text = full_text(doc);
+                if text.contains("Docling") {
+                    Ok(())
+                } else {
+                    Err(format!("{file}: OCR text {text:?}"))
+                }
+            }
             (Expect::Recovered, Ok((doc, _))) => check_text(file, doc, None),
             (Expect::Recovered, Err(ConversionFailure::Corrupted { detail }))
                 if !detail.is_empty() =>

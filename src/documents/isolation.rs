@@ -145,8 +145,15 @@ fn apply_limits(memory_mb: u64, cpu_seconds: u64) -> std::io::Result<()> {
 }
 
 fn run_child(args: &ChildArgs) -> Result<ChildPayload, ConversionFailure> {
-    let bytes = std::fs::read(&args.path).map_err(|err| ConversionFailure::Corrupted {
-        detail: format!("the file could not be read: {err}"),
+    let bytes = std::fs::read(&args.path).map_err(|err| {
+        // Under RLIMIT_AS a large read fails with ENOMEM rather than aborting.
+        if err.kind() == std::io::ErrorKind::OutOfMemory {
+            memory_limit(args.memory_mb)
+        } else {
+            ConversionFailure::Corrupted {
+                detail: format!("the file could not be read: {err}"),
+            }
+        }
     })?;
     match args.mode {
         ChildMode::Inspect => inspect_pdf(&bytes).map(ChildPayload::Inspection),
@@ -323,9 +330,7 @@ fn classify_exit(
     let cpu = || ConversionFailure::Limit {
         detail: format!("exceeded its CPU time limit of {} s", limits.cpu_seconds),
     };
-    let memory = || ConversionFailure::Limit {
-        detail: format!("exceeded its memory limit of {} MB", limits.memory_mb),
-    };
+    let memory = || memory_limit(limits.memory_mb);
     match status.signal() {
         Some(SIGXCPU) => cpu(),
         // The hard CPU limit kills; so does the kernel's OOM killer, which leaves
@@ -343,6 +348,12 @@ fn classify_exit(
                 status.code().unwrap_or(-1)
             ),
         },
+    }
+}
+
+fn memory_limit(memory_mb: u64) -> ConversionFailure {
+    ConversionFailure::Limit {
+        detail: format!("exceeded its memory limit of {memory_mb} MB"),
     }
 }
 

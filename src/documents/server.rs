@@ -357,8 +357,16 @@ pub async fn ingest(
     {
         return Err(duplicate(&existing));
     }
-    // The page count needs a parse, which happens in the isolated child.
-    match isolation::inspect_in_child(&services.child_exe, &received.file, &services.limits).await {
+    // The page count needs a parse, which happens in the isolated child. The
+    // uploader is waiting, so inspection gets a short leash; a file it cannot
+    // finish is stored and the conversion (with the full limits) says why.
+    let inspection_limits = ChildLimits {
+        cpu_seconds: services.limits.cpu_seconds.min(INSPECTION_SECONDS),
+        wall_seconds: services.limits.wall_seconds.min(INSPECTION_SECONDS),
+        ..services.limits.clone()
+    };
+    match isolation::inspect_in_child(&services.child_exe, &received.file, &inspection_limits).await
+    {
         Ok(inspection) => {
             if let Some(pages) = inspection.page_count
                 && pages > services.limits.max_pages
@@ -396,6 +404,9 @@ pub async fn ingest(
     }
     stored
 }
+
+/// The most an upload waits for its page count.
+const INSPECTION_SECONDS: u64 = 20;
 
 fn duplicate(existing: &str) -> AppError {
     AppError::Conflict(format!(
