@@ -108,6 +108,14 @@ async fn no_job_is_lost_when_a_worker_process_is_killed(pool: PgPool) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let victim_pid = workers.0[0].id();
+    // Freeze it first, so the jobs it holds cannot finish between counting
+    // them and the kill (statements already sent get a moment to land).
+    let stopped = std::process::Command::new("kill")
+        .args(["-STOP", &victim_pid.to_string()])
+        .status()
+        .expect("kill -STOP");
+    assert!(stopped.success());
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let held_by_victim = count(
         &pool,
         &format!("SELECT count(*) FROM jobs WHERE status = 'running' AND locked_by LIKE '%:{victim_pid}:%'"),
