@@ -1,7 +1,15 @@
 import { test, expect, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { gotoHydrated, registerFreshUser } from "./helpers";
+
+/** No serious or critical accessibility violation on the current page. */
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).exclude("iframe").analyze();
+  const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`), what).toEqual([]);
+}
 
 // Real papers from the shared corpus (scripts/test runs from the repository,
 // whose sibling ../shared/corpus holds them; EVISTREAM_CORPUS_DIR overrides).
@@ -59,12 +67,14 @@ test("drop three PDFs, see two ready and one failed, open one, and search to the
   const hostile = rowOf("pdfminer_aes-256.pdf");
   await expect(hostile).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
   await expect(hostile.getByTestId("failure-reason")).toContainText("password-protected");
+  await expectAccessible(page, "project page with uploads, documents and activity");
 
   // A document page: metadata, status, text by page.
   await rowOf("cermine_test2.pdf").getByRole("link").click();
   await expect(page.getByTestId("document-status")).toContainText("ready");
   await expect(page.locator("#page-1")).toBeVisible();
   await expect(page.getByRole("button", { name: "Download PDF" })).toBeVisible();
+  await expectAccessible(page, "document page");
   await page.goBack();
 
   // Search a phrase and land on its page.
@@ -107,4 +117,5 @@ test("an empty account is offered a demo project that converts and is searchable
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByTestId("search-hit")).toHaveCount(1);
   await expect(page.getByTestId("search-hit")).toContainText("page 2");
+  await expectAccessible(page, "project page with search results");
 });

@@ -646,7 +646,7 @@ fn DocumentView(
                                     <h3>
                                         <a href=format!("#page-{}", page.number)>{format!("Page {}", page.number)}</a>
                                     </h3>
-                                    <pre class="markdown">{page.markdown}</pre>
+                                    <div class="markdown">{render_markdown(&page.markdown)}</div>
                                 </article>
                             }
                         })
@@ -660,6 +660,108 @@ fn DocumentView(
             </section>
         </div>
     }
+}
+
+/// One block of a page's markdown, as the converter writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Heading(String),
+    /// Rows of cells; `header` when the converter marked the first row so.
+    Table {
+        header: bool,
+        rows: Vec<Vec<String>>,
+    },
+    Paragraph(String),
+}
+
+/// Drops the emphasis markers the converter adds (display only: the stored
+/// text keeps them).
+fn plain(text: &str) -> String {
+    text.replace("**", "")
+        .trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace())
+        .to_owned()
+}
+
+fn is_separator_row(cells: &[String]) -> bool {
+    !cells.is_empty()
+        && cells
+            .iter()
+            .all(|cell| !cell.is_empty() && cell.chars().all(|c| matches!(c, '-' | ':' | ' ')))
+}
+
+/// Splits a page's markdown into headings, tables and paragraphs. Only the
+/// few constructs the converter writes are recognised; anything else is text.
+pub fn markdown_blocks(markdown: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for chunk in markdown.split("\n\n") {
+        let lines: Vec<&str> = chunk.lines().filter(|l| !l.trim().is_empty()).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        if lines.iter().all(|l| l.trim_start().starts_with('|')) {
+            let mut rows: Vec<Vec<String>> = lines
+                .iter()
+                .map(|line| {
+                    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+                    inner.split('|').map(|cell| plain(cell)).collect()
+                })
+                .collect();
+            let header = rows.get(1).is_some_and(|row| is_separator_row(row));
+            if header {
+                rows.remove(1);
+            }
+            rows.retain(|row| !is_separator_row(row));
+            blocks.push(Block::Table { header, rows });
+            continue;
+        }
+        let mut rest = &lines[..];
+        if let Some(first) = lines.first()
+            && let Some(title) = first.trim_start().strip_prefix('#')
+        {
+            blocks.push(Block::Heading(plain(title.trim_start_matches('#'))));
+            rest = &lines[1..];
+        }
+        if !rest.is_empty() {
+            blocks.push(Block::Paragraph(plain(&rest.join("\n"))));
+        }
+    }
+    blocks
+}
+
+fn render_markdown(markdown: &str) -> Vec<AnyView> {
+    markdown_blocks(markdown)
+        .into_iter()
+        .map(|block| match block {
+            Block::Heading(text) => view! { <h4>{text}</h4> }.into_any(),
+            Block::Paragraph(text) => view! { <p>{text}</p> }.into_any(),
+            Block::Table { header, rows } => {
+                let mut rows = rows.into_iter();
+                let head = if header { rows.next() } else { None };
+                view! {
+                    <div class="table-scroll">
+                        <table class="page-table">
+                            {head
+                                .map(|cells| {
+                                    view! {
+                                        <thead>
+                                            <tr>{cells.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr>
+                                        </thead>
+                                    }
+                                })}
+                            <tbody>
+                                {rows
+                                    .map(|cells| {
+                                        view! { <tr>{cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr> }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                    .into_any()
+            }
+        })
+        .collect()
 }
 
 #[component]
@@ -697,5 +799,38 @@ fn DeleteDocumentButton(id: Uuid, project_href: String) -> impl IntoView {
                     .into_any()
             }
         }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_blocks_recognise_what_the_converter_writes() {
+        let blocks = markdown_blocks(
+            "## 2. Methods\nWe randomised **120** adults.\n\n| Arm | n |\n| --- | --- |\n| A | 60 |\n| B | 60 |\n\nPlain | text with a bar",
+        );
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Heading("2. Methods".into()),
+                Block::Paragraph("We randomised 120 adults.".into()),
+                Block::Table {
+                    header: true,
+                    rows: vec![
+                        vec!["Arm".into(), "n".into()],
+                        vec!["A".into(), "60".into()],
+                        vec!["B".into(), "60".into()],
+                    ],
+                },
+                Block::Paragraph("Plain | text with a bar".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn encode_query_value_escapes_everything_but_unreserved() {
+        assert_eq!(encode_query_value("a b&c=ü.pdf"), "a%20b%26c%3D%C3%BC.pdf");
     }
 }
