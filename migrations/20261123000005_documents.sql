@@ -17,6 +17,9 @@ CREATE TABLE documents (
     doi             text,
     ocr_used        boolean NOT NULL DEFAULT false,
     conversion_ms   integer,
+    -- The conversion job that owns the status now; an older run (a worker
+    -- presumed dead, a superseded job) cannot overwrite what a newer one wrote.
+    conversion_job  uuid,
     uploaded_by     uuid REFERENCES users (id) ON DELETE SET NULL,
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now(),

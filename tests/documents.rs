@@ -672,3 +672,45 @@ async fn the_s3_path_uploads_converts_presigns_and_deletes(pool: PgPool) {
     wait_until_gone(&storage, &key).await;
     env.stop().await;
 }
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_document_left_without_a_live_job_can_be_converted_again(pool: PgPool) {
+    let owner = common::create_account(&pool, "stuck@example.org", PASSWORD, Role::User).await;
+    let user = SignedInUser {
+        id: owner,
+        email: "stuck@example.org".into(),
+        role: Role::User,
+    };
+    let project = evistream::projects::server::create(&pool, owner, "Stuck", "")
+        .await
+        .expect("project");
+    // 'processing' with no job: its worker died on the last attempt.
+    let id: Uuid = sqlx::query_scalar(
+        r#"INSERT INTO documents (project_id, original_name, storage_key, sha256, size_bytes, status)
+           VALUES ($1, 'stuck.pdf', 'projects/' || $1 || '/stuck.pdf', 'abc', 10, 'processing')
+           RETURNING id"#,
+    )
+    .bind(project)
+    .fetch_one(&pool)
+    .await
+    .expect("document");
+    documents::reconvert(&pool, &user, id)
+        .await
+        .expect("a stuck document can be converted again");
+    assert_eq!(
+        documents::summary(&pool, id).await.expect("doc").status,
+        "pending"
+    );
+    // Now a job is queued for it: asking again is a conflict, not a second job.
+    let again = documents::reconvert(&pool, &user, id).await;
+    assert!(
+        matches!(again, Err(evistream::error::AppError::Conflict(_))),
+        "{again:?}"
+    );
+    let jobs: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'documents.convert'")
+            .fetch_one(&pool)
+            .await
+            .expect("jobs");
+    assert_eq!(jobs, 1);
+}

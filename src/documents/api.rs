@@ -76,15 +76,8 @@ pub struct ActivityItem {
 #[server(prefix = "/api", endpoint = "list_documents")]
 pub async fn list_documents(project_id: Uuid) -> Result<Vec<DocumentSummary>, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
-        let user = crate::auth::server::require_user().await?;
-        crate::projects::server::authorize(
-            &state.db,
-            &user,
-            project_id,
-            crate::auth::authz::Action::View,
-        )
-        .await?;
+        let (state, _user) =
+            super::server::caller_for_project(project_id, crate::auth::authz::Action::View).await?;
         super::server::list(&state.db, project_id).await
     }
     .await;
@@ -94,16 +87,8 @@ pub async fn list_documents(project_id: Uuid) -> Result<Vec<DocumentSummary>, Ap
 #[server(prefix = "/api", endpoint = "get_document")]
 pub async fn get_document(id: Uuid) -> Result<DocumentDetail, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
-        let user = crate::auth::server::require_user().await?;
-        let project = super::server::project_of(&state.db, id).await?;
-        let relation = crate::projects::server::authorize(
-            &state.db,
-            &user,
-            project,
-            crate::auth::authz::Action::View,
-        )
-        .await?;
+        let (state, user, relation) =
+            super::server::caller_for_document(id, crate::auth::authz::Action::View).await?;
         let can_edit = crate::auth::authz::decide(
             user.role,
             relation,
@@ -121,16 +106,8 @@ pub async fn get_document(id: Uuid) -> Result<DocumentDetail, AppError> {
 #[server(prefix = "/api", endpoint = "document_download_link")]
 pub async fn document_download_link(id: Uuid) -> Result<String, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
-        let user = crate::auth::server::require_user().await?;
-        let project = super::server::project_of(&state.db, id).await?;
-        crate::projects::server::authorize(
-            &state.db,
-            &user,
-            project,
-            crate::auth::authz::Action::View,
-        )
-        .await?;
+        let (state, _, _) =
+            super::server::caller_for_document(id, crate::auth::authz::Action::View).await?;
         super::server::download_link(&state, id).await
     }
     .await;
@@ -140,16 +117,8 @@ pub async fn document_download_link(id: Uuid) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "delete_document")]
 pub async fn delete_document(id: Uuid) -> Result<(), AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
-        let user = crate::auth::server::require_user().await?;
-        let project = super::server::project_of(&state.db, id).await?;
-        crate::projects::server::authorize(
-            &state.db,
-            &user,
-            project,
-            crate::auth::authz::Action::EditContent,
-        )
-        .await?;
+        let (state, user, _) =
+            super::server::caller_for_document(id, crate::auth::authz::Action::EditContent).await?;
         super::server::delete(&state.db, &user, id).await
     }
     .await;
@@ -160,16 +129,8 @@ pub async fn delete_document(id: Uuid) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "reconvert_document")]
 pub async fn reconvert_document(id: Uuid) -> Result<(), AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
-        let user = crate::auth::server::require_user().await?;
-        let project = super::server::project_of(&state.db, id).await?;
-        crate::projects::server::authorize(
-            &state.db,
-            &user,
-            project,
-            crate::auth::authz::Action::EditContent,
-        )
-        .await?;
+        let (state, user, _) =
+            super::server::caller_for_document(id, crate::auth::authz::Action::EditContent).await?;
         super::server::reconvert(&state.db, &user, id).await
     }
     .await;
@@ -181,15 +142,8 @@ pub async fn reconvert_document(id: Uuid) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "search_documents")]
 pub async fn search_documents(project_id: Uuid, query: String) -> Result<Vec<SearchHit>, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
-        let user = crate::auth::server::require_user().await?;
-        crate::projects::server::authorize(
-            &state.db,
-            &user,
-            project_id,
-            crate::auth::authz::Action::View,
-        )
-        .await?;
+        let (state, _user) =
+            super::server::caller_for_project(project_id, crate::auth::authz::Action::View).await?;
         super::server::search(&state.db, project_id, &query, 30).await
     }
     .await;
@@ -200,15 +154,8 @@ pub async fn search_documents(project_id: Uuid, query: String) -> Result<Vec<Sea
 #[server(prefix = "/api", endpoint = "project_activity")]
 pub async fn project_activity(project_id: Uuid) -> Result<Vec<ActivityItem>, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
-        let user = crate::auth::server::require_user().await?;
-        crate::projects::server::authorize(
-            &state.db,
-            &user,
-            project_id,
-            crate::auth::authz::Action::View,
-        )
-        .await?;
+        let (state, _user) =
+            super::server::caller_for_project(project_id, crate::auth::authz::Action::View).await?;
         super::server::activity(&state.db, project_id, 15).await
     }
     .await;

@@ -703,7 +703,7 @@ pub fn markdown_blocks(markdown: &str) -> Vec<Block> {
                 .iter()
                 .map(|line| {
                     let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
-                    inner.split('|').map(|cell| plain(cell)).collect()
+                    inner.split('|').map(plain).collect()
                 })
                 .collect();
             let header = rows.get(1).is_some_and(|row| is_separator_row(row));

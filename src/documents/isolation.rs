@@ -232,7 +232,27 @@ fn unexpected_payload() -> ConversionFailure {
 const STDERR_TAIL_CHARS: usize = 300;
 /// Output beyond this is not a well-behaved child's; stop reading (a 500-page
 /// document is a few MB of JSON).
-const MAX_STDOUT_BYTES: u64 = 256 * 1024 * 1024;
+const MAX_STDOUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The only environment a child gets: it needs to find programs (OCR) and
+/// temporary space, never the app's secrets (database URL, keys, cloud
+/// credentials), which a parser exploit could otherwise read.
+const CHILD_ENVIRONMENT: &[&str] = &["PATH", "LANG", "LC_ALL", "TMPDIR", "TESSDATA_PREFIX"];
+
+/// Ends the child and anything it started (pdftoppm, tesseract): the child
+/// leads its own process group, so the group is killed as a whole.
+async fn kill_group(child: &mut tokio::process::Child) {
+    if let Some(pid) = child.id() {
+        let _ = tokio::process::Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pid}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .await;
+    }
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+}
 const MAX_STDERR_BYTES: u64 = 64 * 1024;
 
 async fn run_in_child(
@@ -242,7 +262,15 @@ async fn run_in_child(
     mode: ChildMode,
 ) -> Result<(ChildPayload, ChildStats), ConversionFailure> {
     let started = Instant::now();
-    let mut child = tokio::process::Command::new(exe)
+    let mut command = tokio::process::Command::new(exe);
+    command.env_clear();
+    for name in CHILD_ENVIRONMENT {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    let mut child = command
+        .process_group(0)
         .arg("pdf-child")
         .args(["--mode", mode.as_arg()])
         .args(["--max-pages", &limits.max_pages.to_string()])
@@ -279,10 +307,9 @@ async fn run_in_child(
     };
     let wall = Duration::from_secs(limits.wall_seconds);
     let Ok((status, out, err)) = tokio::time::timeout(wall, run).await else {
-        // Dropping `run` dropped the borrow of the child; kill it now rather than
-        // leave it to kill_on_drop at the end of this scope.
-        let _ = child.start_kill();
-        let _ = child.wait().await;
+        // Dropping `run` dropped the borrow of the child; kill it (and its
+        // helpers) now rather than leave it to kill_on_drop.
+        kill_group(&mut child).await;
         return Err(ConversionFailure::Limit {
             detail: format!("took longer than {} s", limits.wall_seconds),
         });

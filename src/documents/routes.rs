@@ -54,15 +54,18 @@ pub async fn upload(
             ));
         }
         let received = server::receive(body.into_data_stream(), max).await?;
-        server::ingest(
-            &state.db,
-            &state.documents,
-            project,
-            &user,
-            &query.name,
-            received,
-        )
+        // Once the bytes are in, finish the ingest even if the client goes
+        // away: a dropped request must not leave a stored file without a row.
+        let (db, services, name) = (
+            state.db.clone(),
+            state.documents.clone(),
+            query.name.clone(),
+        );
+        tokio::spawn(async move {
+            server::ingest(&db, &services, project, &user, &name, received).await
+        })
         .await
+        .map_err(|err| AppError::internal(format!("upload task: {err}")))?
     }
     .await;
     match result {
@@ -86,6 +89,12 @@ pub async fn file(State(state): State<AppState>, Path(token): Path<String>) -> R
         return AppError::NotFound("file (the link is invalid or has expired)".to_owned())
             .into_response();
     };
+    // A link outlives nothing: not the document, not a re-upload under it.
+    match server::file_is_current(&state.db, claims.doc, &claims.key).await {
+        Ok(true) => {}
+        Ok(false) => return AppError::not_found("file").into_response(),
+        Err(err) => return err.into_response(),
+    }
     let (reader, length) = match state.documents.storage.open(&claims.key).await {
         Ok(opened) => opened,
         Err(err) => {

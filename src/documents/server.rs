@@ -18,6 +18,7 @@ use super::api::{
 use super::isolation::{self, ChildLimits};
 use super::pdf_text::{ConversionFailure, ConvertedDocument};
 use super::storage::{self, Storage};
+use crate::auth::authz::{Action, Relation};
 use crate::auth::types::SignedInUser;
 use crate::config::Config;
 use crate::error::AppError;
@@ -37,6 +38,9 @@ pub struct DocumentServices {
     pub limits: ChildLimits,
     pub max_upload_bytes: u64,
     pub download_link_ttl: Duration,
+    /// Bounds the inspection children that uploads start at once, so many
+    /// parallel uploads cannot crowd the web host.
+    pub inspections: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl DocumentServices {
@@ -52,6 +56,9 @@ impl DocumentServices {
             },
             max_upload_bytes: config.max_upload_bytes,
             download_link_ttl: config.download_link_ttl,
+            inspections: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+            )),
         }
     }
 }
@@ -67,6 +74,33 @@ pub fn register(registry: &mut Registry, services: &DocumentServices) {
         let storage = storage.clone();
         async move { run_file_deletion(ctx, storage).await }
     });
+}
+
+// ---------------------------------------------------------------- callers
+
+/// The state and caller of a server function about project `project`, once
+/// `action` is allowed there.
+pub async fn caller_for_project(
+    project: Uuid,
+    action: Action,
+) -> Result<(AppState, SignedInUser), AppError> {
+    let state = crate::server::state::app_state()?;
+    let user = crate::auth::server::require_user().await?;
+    crate::projects::server::authorize(&state.db, &user, project, action).await?;
+    Ok((state, user))
+}
+
+/// The same for document `id`, decided on its project; also the caller's
+/// relation to that project.
+pub async fn caller_for_document(
+    id: Uuid,
+    action: Action,
+) -> Result<(AppState, SignedInUser, Relation), AppError> {
+    let state = crate::server::state::app_state()?;
+    let user = crate::auth::server::require_user().await?;
+    let project = project_of(&state.db, id).await?;
+    let relation = crate::projects::server::authorize(&state.db, &user, project, action).await?;
+    Ok((state, user, relation))
 }
 
 // ---------------------------------------------------------------- reading
@@ -114,7 +148,7 @@ pub async fn list(pool: &PgPool, project: Uuid) -> Result<Vec<DocumentSummary>, 
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub async fn summary(pool: &PgPool, id: Uuid) -> Result<DocumentSummary, AppError> {
+pub async fn summary(db: impl sqlx::PgExecutor<'_>, id: Uuid) -> Result<DocumentSummary, AppError> {
     let row = sqlx::query_as!(
         SummaryRow,
         r#"SELECT id, project_id, original_name, status, failure_reason, page_count, title,
@@ -122,7 +156,7 @@ pub async fn summary(pool: &PgPool, id: Uuid) -> Result<DocumentSummary, AppErro
            FROM documents WHERE id = $1"#,
         id
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?
     .ok_or_else(|| AppError::not_found("document"))?;
     Ok(row.into())
@@ -208,6 +242,17 @@ fn file_link(
     };
     let token = crate::auth::tokens::sign_claims(&state.token_keys, &claims)?;
     Ok(format!("{FILE_ROUTE_PREFIX}{token}"))
+}
+
+/// True while document `id` exists and is stored under `key`.
+pub async fn file_is_current(pool: &PgPool, id: Uuid, key: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM documents WHERE id = $1 AND storage_key = $2) AS "exists!""#,
+        id,
+        key
+    )
+    .fetch_one(pool)
+    .await?)
 }
 
 /// A download link: S3 presigned when files live in S3, else signed by the app.
@@ -365,8 +410,15 @@ pub async fn ingest(
         wall_seconds: services.limits.wall_seconds.min(INSPECTION_SECONDS),
         ..services.limits.clone()
     };
-    match isolation::inspect_in_child(&services.child_exe, &received.file, &inspection_limits).await
-    {
+    let permit = services
+        .inspections
+        .acquire()
+        .await
+        .map_err(|_| AppError::Unavailable("the server is shutting down".to_owned()))?;
+    let inspection =
+        isolation::inspect_in_child(&services.child_exe, &received.file, &inspection_limits).await;
+    drop(permit);
+    match inspection {
         Ok(inspection) => {
             if let Some(pages) = inspection.page_count
                 && pages > services.limits.max_pages
@@ -419,6 +471,9 @@ pub fn has_pdf_signature(head: &[u8]) -> bool {
     head.windows(5).any(|window| window == b"%PDF-")
 }
 
+/// Writes the row and queues the conversion in one transaction. Everything
+/// that can fail happens before the commit, so an error means nothing was
+/// written (and the caller removes the stored file).
 async fn insert_and_queue(
     pool: &PgPool,
     project: Uuid,
@@ -447,8 +502,9 @@ async fn insert_and_queue(
         return Err(duplicate(name));
     };
     queue_conversion(&mut tx, project, user.id, id).await?;
+    let document = summary(&mut *tx, id).await?;
     tx.commit().await?;
-    summary(pool, id).await
+    Ok(document)
 }
 
 async fn queue_conversion(
@@ -472,8 +528,16 @@ async fn queue_conversion(
 pub async fn reconvert(pool: &PgPool, user: &SignedInUser, id: Uuid) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let project = sqlx::query_scalar!(
-        r#"UPDATE documents SET status = 'pending', failure_reason = NULL, updated_at = now()
-           WHERE id = $1 AND status IN ('ready', 'failed') RETURNING project_id"#,
+        r#"UPDATE documents d SET status = 'pending', failure_reason = NULL, updated_at = now()
+           WHERE d.id = $1
+             AND (d.status IN ('ready', 'failed')
+                  -- pending or processing with no job left to finish it
+                  -- (cancelled while queued, or its worker died on the last attempt)
+                  OR NOT EXISTS (
+                      SELECT 1 FROM jobs j
+                      WHERE j.kind = 'documents.convert' AND j.status IN ('queued', 'running')
+                        AND j.payload->>'document_id' = d.id::text))
+           RETURNING project_id"#,
         id
     )
     .fetch_optional(&mut *tx)
@@ -527,6 +591,11 @@ pub async fn queue_project_file_deletion(
     user: Uuid,
     project: Uuid,
 ) -> Result<(), AppError> {
+    // Locking the project first makes a concurrent upload either commit
+    // before (its key is collected here) or fail on the foreign key after.
+    sqlx::query!("SELECT id FROM projects WHERE id = $1 FOR UPDATE", project)
+        .fetch_optional(&mut **tx)
+        .await?;
     let keys = sqlx::query_scalar!(
         "SELECT storage_key FROM documents WHERE project_id = $1",
         project
@@ -567,11 +636,32 @@ struct ConvertPayload {
 async fn run_conversion(ctx: JobContext, services: DocumentServices) -> JobResult {
     let payload: ConvertPayload = ctx.payload()?;
     let id = payload.document_id;
+    let job = ctx.job.id;
+    let outcome = convert_document(&ctx, &services, id).await;
+    // Whatever ends this job for good also ends the document's "processing".
+    let reason = match &outcome {
+        Ok(()) => return Ok(()),
+        Err(JobError::Retry(_)) if ctx.job.attempts < ctx.job.max_attempts => return outcome,
+        Err(JobError::Retry(detail) | JobError::Fail(detail)) => {
+            format!("could not be converted: {detail}")
+        }
+        Err(JobError::Cancelled) => "conversion cancelled".to_owned(),
+    };
+    if let Err(err) = mark_failed(&ctx.db, id, job, &reason).await {
+        tracing::warn!(document = %id, error = %err, "could not record the end of a conversion");
+    }
+    outcome
+}
+
+async fn convert_document(ctx: &JobContext, services: &DocumentServices, id: Uuid) -> JobResult {
     let retry = |err: AppError| JobError::Retry(err.to_string());
+    let job = ctx.job.id;
     let Some(key) = sqlx::query_scalar!(
-        r#"UPDATE documents SET status = 'processing', failure_reason = NULL, updated_at = now()
+        r#"UPDATE documents SET status = 'processing', failure_reason = NULL,
+               conversion_job = $2, updated_at = now()
            WHERE id = $1 RETURNING storage_key"#,
-        id
+        id,
+        job
     )
     .fetch_optional(&ctx.db)
     .await
@@ -585,22 +675,21 @@ async fn run_conversion(ctx: JobContext, services: DocumentServices) -> JobResul
     let work = tempfile::NamedTempFile::new()
         .map_err(|err| JobError::Retry(format!("creating a temporary file: {err}")))?
         .into_temp_path();
-    if let Err(err) = services.storage.fetch_to_file(&key, &work).await {
-        return give_up_or_retry(&ctx, id, err.to_string()).await;
-    }
+    services
+        .storage
+        .fetch_to_file(&key, &work)
+        .await
+        .map_err(retry)?;
     ctx.progress(1, 3, "reading the PDF").await?;
     let outcome = tokio::select! {
         outcome = isolation::convert_in_child(&services.child_exe, &work, &services.limits) => outcome,
-        _ = ctx.cancelled() => {
-            mark_failed(&ctx.db, id, "conversion cancelled").await.map_err(retry)?;
-            return Err(JobError::Cancelled);
-        }
+        _ = ctx.cancelled() => return Err(JobError::Cancelled),
     };
     match outcome {
         Ok((converted, stats)) => {
             ctx.progress(2, 3, "indexing the text").await?;
             let pages = converted.pages.len();
-            save_conversion(&ctx.db, id, &converted, stats.wall_ms)
+            save_conversion(&ctx.db, id, job, &converted, stats.wall_ms)
                 .await
                 .map_err(retry)?;
             ctx.log(&format!(
@@ -618,31 +707,23 @@ async fn run_conversion(ctx: JobContext, services: DocumentServices) -> JobResul
             // failed job (retrying would give the same answer).
             let reason = failure.reason();
             tracing::info!(document = %id, reason = %reason, "conversion failed");
-            mark_failed(&ctx.db, id, &reason).await.map_err(retry)?;
+            mark_failed(&ctx.db, id, job, &reason)
+                .await
+                .map_err(retry)?;
             ctx.log(&format!("not converted: {reason}")).await;
             Ok(())
         }
     }
 }
 
-/// An infrastructure problem (storage, database): retried, and on the last
-/// attempt the document says why it never got converted.
-async fn give_up_or_retry(ctx: &JobContext, id: Uuid, detail: String) -> JobResult {
-    if ctx.job.attempts >= ctx.job.max_attempts {
-        let reason = format!("could not be converted: {detail}");
-        mark_failed(&ctx.db, id, &reason)
-            .await
-            .map_err(|err| JobError::Retry(err.to_string()))?;
-        return Err(JobError::Fail(reason));
-    }
-    Err(JobError::Retry(detail))
-}
-
-async fn mark_failed(pool: &PgPool, id: Uuid, reason: &str) -> Result<(), AppError> {
+/// Records a failure, only while `job` still owns the document: a superseded
+/// run (the document was converted again) leaves it alone.
+async fn mark_failed(pool: &PgPool, id: Uuid, job: Uuid, reason: &str) -> Result<(), AppError> {
     sqlx::query!(
-        r#"UPDATE documents SET status = 'failed', failure_reason = $2, updated_at = now()
-           WHERE id = $1"#,
+        r#"UPDATE documents SET status = 'failed', failure_reason = $3, updated_at = now()
+           WHERE id = $1 AND conversion_job = $2 AND status <> 'ready'"#,
         id,
+        job,
         reason
     )
     .execute(pool)
@@ -715,6 +796,7 @@ pub fn chunk_pages(pages: &[(i32, &str)]) -> Vec<Chunk> {
 async fn save_conversion(
     pool: &PgPool,
     id: Uuid,
+    job: Uuid,
     converted: &ConvertedDocument,
     wall_ms: u64,
 ) -> Result<(), AppError> {
@@ -735,13 +817,14 @@ async fn save_conversion(
 
     let mut tx = pool.begin().await?;
     let project = sqlx::query_scalar!(
-        "SELECT project_id FROM documents WHERE id = $1 FOR UPDATE",
-        id
+        "SELECT project_id FROM documents WHERE id = $1 AND conversion_job = $2 FOR UPDATE",
+        id,
+        job
     )
     .fetch_optional(&mut *tx)
     .await?;
     let Some(project) = project else {
-        // Deleted while converting: nothing to save.
+        // Deleted while converting, or converted again since: nothing to save.
         return Ok(());
     };
     // A re-run replaces the previous text whole.

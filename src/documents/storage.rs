@@ -165,38 +165,14 @@ impl Storage {
 
     /// Copies the object `key` into the local file `target`.
     pub async fn fetch_to_file(&self, key: &str, target: &Path) -> Result<(), AppError> {
-        let key = checked_key(key)?;
-        match &*self.backend {
-            Backend::Local { root } => {
-                tokio::fs::copy(root.join(key), target)
-                    .await
-                    .map_err(|err| storage_error("reading", key, err))?;
-                Ok(())
-            }
-            Backend::S3 { client, bucket } => {
-                let object = client
-                    .get_object()
-                    .bucket(bucket)
-                    .key(key)
-                    .send()
-                    .await
-                    .map_err(|err| {
-                        storage_error(
-                            "downloading",
-                            key,
-                            aws_sdk_s3::error::DisplayErrorContext(err),
-                        )
-                    })?;
-                let mut reader = object.body.into_async_read();
-                let mut file = tokio::fs::File::create(target)
-                    .await
-                    .map_err(|err| storage_error("saving a copy of", key, err))?;
-                tokio::io::copy(&mut reader, &mut file)
-                    .await
-                    .map_err(|err| storage_error("downloading", key, err))?;
-                Ok(())
-            }
-        }
+        let (mut reader, _) = self.open(key).await?;
+        let mut file = tokio::fs::File::create(target)
+            .await
+            .map_err(|err| storage_error("saving a copy of", key, err))?;
+        tokio::io::copy(&mut reader, &mut file)
+            .await
+            .map_err(|err| storage_error("reading", key, err))?;
+        Ok(())
     }
 
     /// The object's bytes as a stream, for serving it through the app.

@@ -110,8 +110,7 @@ pub async fn list_visible(
         r#"SELECT p.id, p.name, p.description, u.email AS owner_email, p.owner_id,
                   m.role AS "member_role?", p.created_at AS "created_at: DateTime<Utc>",
                   coalesce(d.count, 0) AS "document_count!",
-                  greatest(p.updated_at, d.last_change) AS "last_activity!: DateTime<Utc>",
-                  count(*) OVER () AS "total!"
+                  greatest(p.updated_at, d.last_change) AS "last_activity!: DateTime<Utc>"
            FROM projects p
            JOIN users u ON u.id = p.owner_id
            LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
@@ -132,7 +131,16 @@ pub async fn list_visible(
     )
     .fetch_all(pool)
     .await?;
-    let total = rows.first().map_or(0, |row| row.total);
+    // Counted apart: a page past the end has no rows to carry a window count.
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM projects p
+           LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
+           WHERE $2 OR p.owner_id = $1 OR m.user_id IS NOT NULL"#,
+        user.id,
+        user.role == Role::Admin
+    )
+    .fetch_one(pool)
+    .await?;
     let projects = rows
         .into_iter()
         .map(|row| {

@@ -88,11 +88,18 @@ fn request_span(request: &Request<Body>) -> tracing::Span {
         .get(REQUEST_ID_HEADER)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("-");
+    // A signed file link is a bearer credential: keep it out of the logs.
+    let path = request.uri().path();
+    let path = if path.starts_with(crate::documents::server::FILE_ROUTE_PREFIX) {
+        "/files/…"
+    } else {
+        path
+    };
     tracing::info_span!(
         "request",
         request_id = %request_id,
         method = %request.method(),
-        path = %request.uri().path(),
+        path = %path,
     )
 }
 
