@@ -6,6 +6,10 @@
 //! types and `#[server]` functions both halves share, `server.rs` the SQL and
 //! server-only logic, `components.rs` the UI. See ARCHITECTURE.md.
 
+// The project page nests many typed views; the release (LTO) wasm build needs
+// more than the default 128 levels to compute their layout.
+#![recursion_limit = "256"]
+
 pub mod admin;
 pub mod app;
 pub mod auth;

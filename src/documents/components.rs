@@ -366,6 +366,7 @@ pub fn ProjectDocuments(project: Uuid, can_edit: bool) -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]

@@ -86,9 +86,9 @@ pub fn ProjectsPage() -> impl IntoView {
                                                 .into_iter()
                                                 .map(|project| {
                                                     view! {
-                                                        <tr class="project-item">
+                                                        <tr>
                                                             <td>
-                                                                <a href=format!("/projects/{}", project.id)>{project.name}</a>
+                                                                <a class="project-name" href=format!("/projects/{}", project.id)>{project.name}</a>
                                                                 <span class="muted">" "{project.owner_email}</span>
                                                             </td>
                                                             <td>{project.document_count}</td>
