@@ -18,18 +18,9 @@ use evistream::documents::isolation::{ChildLimits, convert_in_child};
 use evistream::documents::pdf_text::ConvertedDocument;
 use tokio::sync::Mutex;
 
-fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("EVISTREAM_CORPUS_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        PathBuf::from,
-    );
-    assert!(
-        dir.join("papers/MANIFEST.tsv").is_file(),
-        "the corpus is missing at {} (set EVISTREAM_CORPUS_DIR)",
-        dir.display()
-    );
-    dir
-}
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
+use corpus::corpus_dir;
 
 fn exe() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_evistream"))

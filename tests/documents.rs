@@ -385,25 +385,9 @@ async fn deleting_a_document_or_project_removes_stored_files(pool: PgPool) {
     env.stop().await;
 }
 
-/// The shared test corpus: `EVISTREAM_CORPUS_DIR`, else `../shared/corpus`
-/// beside the repository, else `/work/shared/corpus`.
-pub fn corpus_dir() -> PathBuf {
-    let candidates: Vec<PathBuf> = std::env::var_os("EVISTREAM_CORPUS_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-            PathBuf::from("/work/shared/corpus"),
-        ])
-        .collect();
-    candidates
-        .iter()
-        .find(|dir| dir.join("papers/MANIFEST.tsv").exists())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!("the test corpus is missing: looked for papers/MANIFEST.tsv in {candidates:?} (set EVISTREAM_CORPUS_DIR)")
-        })
-}
+#[path = "common/corpus.rs"]
+mod corpus;
+use corpus::corpus_dir;
 
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
 async fn every_corpus_file_ends_with_the_status_its_kind_implies(pool: PgPool) {

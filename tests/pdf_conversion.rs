@@ -8,18 +8,9 @@ use std::path::{Path, PathBuf};
 use evistream::documents::isolation::{ChildLimits, convert_in_child, inspect_in_child};
 use evistream::documents::pdf_text::{ConversionFailure, ConvertedDocument, ocr_available};
 
-fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("EVISTREAM_CORPUS_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        PathBuf::from,
-    );
-    assert!(
-        dir.join("papers/MANIFEST.tsv").is_file(),
-        "the test corpus is missing: expected {}/papers/MANIFEST.tsv (set EVISTREAM_CORPUS_DIR to the corpus directory)",
-        dir.display()
-    );
-    dir
-}
+#[path = "common/corpus.rs"]
+mod corpus;
+use corpus::corpus_dir;
 
 fn papers() -> PathBuf {
     corpus_dir().join("papers")

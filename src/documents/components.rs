@@ -768,7 +768,6 @@ fn render_markdown(markdown: &str) -> Vec<AnyView> {
 #[component]
 fn DeleteDocumentButton(id: Uuid, project_href: String) -> impl IntoView {
     let delete = ServerAction::<DeleteDocument>::new();
-    let confirming = RwSignal::new(false);
     let toasts = use_toasts();
     let navigate = use_navigate();
     Effect::new(move |_| match delete.value().get() {
@@ -780,26 +779,12 @@ fn DeleteDocumentButton(id: Uuid, project_href: String) -> impl IntoView {
         None => {}
     });
     view! {
-        {move || {
-            if confirming.get() {
-                view! {
-                    <button type="button" class="button danger" on:click=move |_| {
-                        delete.dispatch(DeleteDocument { id });
-                    }>"Delete for good"</button>
-                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
-                        "Keep it"
-                    </button>
-                }
-                    .into_any()
-            } else {
-                view! {
-                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(true)>
-                        "Delete…"
-                    </button>
-                }
-                    .into_any()
-            }
-        }}
+        <crate::ui::confirm::ConfirmDelete
+            label="Delete…"
+            on_confirm=Callback::new(move |_| {
+                delete.dispatch(DeleteDocument { id });
+            })
+        />
     }
 }
 

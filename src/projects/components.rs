@@ -277,7 +277,6 @@ fn ProjectView(
 #[component]
 fn DeleteButton(id: Uuid) -> impl IntoView {
     let delete = ServerAction::<DeleteProject>::new();
-    let confirming = RwSignal::new(false);
     let toasts = use_toasts();
     let navigate = use_navigate();
     Effect::new(move |_| match delete.value().get() {
@@ -290,28 +289,12 @@ fn DeleteButton(id: Uuid) -> impl IntoView {
     });
     view! {
         <h2>"Delete"</h2>
-        {move || {
-            if confirming.get() {
-                view! {
-                    <p>"This deletes the project and everything in it for every member."</p>
-                    <div class="actions">
-                        <button type="button" class="button danger" on:click=move |_| {
-                            delete.dispatch(DeleteProject { id });
-                        }>"Delete for good"</button>
-                        <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>
-                            "Keep it"
-                        </button>
-                    </div>
-                }
-                    .into_any()
-            } else {
-                view! {
-                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(true)>
-                        "Delete project…"
-                    </button>
-                }
-                    .into_any()
-            }
-        }}
+        <crate::ui::confirm::ConfirmDelete
+            label="Delete project…"
+            warning="This deletes the project and everything in it for every member."
+            on_confirm=Callback::new(move |_| {
+                delete.dispatch(DeleteProject { id });
+            })
+        />
     }
 }

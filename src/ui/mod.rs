@@ -1,5 +1,6 @@
-//! Building blocks shared by every feature's pages: theme, toasts, skeletons.
+//! Building blocks shared by every feature's pages: theme, toasts, skeletons, confirmation.
 
+pub mod confirm;
 pub mod skeleton;
 pub mod theme;
 pub mod toast;
