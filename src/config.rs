@@ -88,6 +88,42 @@ pub struct Config {
     pub conversion_timeout_secs: u64,
     /// `EVISTREAM_DOWNLOAD_LINK_SECS`: how long a signed download link works.
     pub download_link_ttl: Duration,
+    /// `EVISTREAM_EXTRACTION_CONCURRENCY`: document × step extractions one
+    /// process runs at once, shared by all runs.
+    pub extraction_concurrency: usize,
+    /// The OpenAI-compatible endpoint, when `EVISTREAM_LLM_BASE_URL` is set;
+    /// without one, runs use the built-in offline extractor.
+    pub llm: Option<LlmConfig>,
+}
+
+/// An OpenAI-compatible endpoint (OpenAI, Azure, vLLM, llama.cpp, Ollama, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LlmConfig {
+    /// `EVISTREAM_LLM_BASE_URL`, e.g. `https://api.openai.com/v1`.
+    pub base_url: String,
+    /// `EVISTREAM_LLM_API_KEY`; local servers need none.
+    pub api_key: Option<Secret>,
+    /// `EVISTREAM_LLM_MODEL` (default `gpt-4o-mini`).
+    pub model: String,
+    /// `EVISTREAM_LLM_TEMPERATURE` (default 0).
+    pub temperature: f32,
+    /// `EVISTREAM_LLM_MAX_TOKENS`: the most tokens of one answer (default 4096).
+    pub max_tokens: u32,
+    /// `EVISTREAM_LLM_TIMEOUT_SECS`: one request's time limit (default 120).
+    pub timeout: Duration,
+    /// `EVISTREAM_LLM_MAX_ATTEMPTS`: attempts for 429, 5xx and timeouts (default 4).
+    pub max_attempts: u32,
+    /// `EVISTREAM_LLM_CONCURRENCY`: requests in flight per process (default 4).
+    pub concurrency: usize,
+    /// `EVISTREAM_LLM_CONTEXT_TOKENS`: how much paper text one step may send
+    /// (default 24,000 tokens); a longer paper is sent as its best-matching chunks.
+    pub context_tokens: usize,
+    /// `EVISTREAM_LLM_STRUCTURED_OUTPUT`: `auto` (strict JSON Schema, falling
+    /// back to JSON mode where refused), `json_schema` or `json_mode`.
+    pub structured_output: String,
+    /// `EVISTREAM_LLM_PRICES`: `model=input/output;…` in USD per million tokens,
+    /// e.g. `gpt-4o-mini=0.15/0.60`.
+    pub prices: Vec<(String, f64, f64)>,
 }
 
 /// `EVISTREAM_S3_BUCKET` set: S3 (endpoint, region, path-style from
@@ -343,6 +379,8 @@ impl Config {
         let conversion_timeout_secs =
             reader.integer("EVISTREAM_CONVERSION_TIMEOUT_SECS", 300, 1, 86_400);
         let download_link_secs = reader.integer("EVISTREAM_DOWNLOAD_LINK_SECS", 300, 10, 86_400);
+        let extraction_concurrency = reader.integer("EVISTREAM_EXTRACTION_CONCURRENCY", 8, 1, 256);
+        let llm = read_llm(&mut reader);
 
         if !reader.problems.is_empty() {
             return Err(ConfigError {
@@ -371,8 +409,81 @@ impl Config {
             conversion_cpu_secs,
             conversion_timeout_secs,
             download_link_ttl: Duration::from_secs(download_link_secs),
+            extraction_concurrency: extraction_concurrency as usize,
+            llm,
         })
     }
+}
+
+fn read_llm(reader: &mut Reader<'_>) -> Option<LlmConfig> {
+    let base_url = reader.get("EVISTREAM_LLM_BASE_URL")?;
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        reader.problem(
+            "EVISTREAM_LLM_BASE_URL",
+            "must start with https:// (or http:// for a local server)",
+        );
+    }
+    let temperature = match reader.get("EVISTREAM_LLM_TEMPERATURE") {
+        None => 0.0,
+        Some(raw) => match raw.parse::<f32>() {
+            Ok(t) if (0.0..=2.0).contains(&t) => t,
+            _ => {
+                reader.problem(
+                    "EVISTREAM_LLM_TEMPERATURE",
+                    format!("is {raw:?}; it must be a number from 0 to 2"),
+                );
+                0.0
+            }
+        },
+    };
+    let structured_output = reader
+        .get("EVISTREAM_LLM_STRUCTURED_OUTPUT")
+        .unwrap_or_else(|| "auto".to_owned());
+    if !matches!(
+        structured_output.as_str(),
+        "auto" | "json_schema" | "json_mode"
+    ) {
+        reader.problem(
+            "EVISTREAM_LLM_STRUCTURED_OUTPUT",
+            format!("is {structured_output:?}; it must be auto, json_schema or json_mode"),
+        );
+    }
+    let mut prices = Vec::new();
+    if let Some(raw) = reader.get("EVISTREAM_LLM_PRICES") {
+        for item in raw.split(';').map(str::trim).filter(|i| !i.is_empty()) {
+            let parsed = item.split_once('=').and_then(|(model, pair)| {
+                let (input, output) = pair.split_once('/')?;
+                Some((
+                    model.trim().to_owned(),
+                    input.trim().parse::<f64>().ok()?,
+                    output.trim().parse::<f64>().ok()?,
+                ))
+            });
+            match parsed {
+                Some(price) if price.1 >= 0.0 && price.2 >= 0.0 => prices.push(price),
+                _ => reader.problem(
+                    "EVISTREAM_LLM_PRICES",
+                    format!("has {item:?}; write model=input/output in USD per million tokens"),
+                ),
+            }
+        }
+    }
+    Some(LlmConfig {
+        base_url: base_url.trim_end_matches('/').to_owned(),
+        api_key: reader.get("EVISTREAM_LLM_API_KEY").map(Secret::new),
+        model: reader
+            .get("EVISTREAM_LLM_MODEL")
+            .unwrap_or_else(|| "gpt-4o-mini".to_owned()),
+        temperature,
+        max_tokens: reader.integer("EVISTREAM_LLM_MAX_TOKENS", 4096, 16, 1_000_000) as u32,
+        timeout: Duration::from_secs(reader.integer("EVISTREAM_LLM_TIMEOUT_SECS", 120, 1, 3600)),
+        max_attempts: reader.integer("EVISTREAM_LLM_MAX_ATTEMPTS", 4, 1, 20) as u32,
+        concurrency: reader.integer("EVISTREAM_LLM_CONCURRENCY", 4, 1, 256) as usize,
+        context_tokens: reader.integer("EVISTREAM_LLM_CONTEXT_TOKENS", 24_000, 500, 2_000_000)
+            as usize,
+        structured_output,
+        prices,
+    })
 }
 
 #[cfg(test)]

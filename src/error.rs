@@ -94,7 +94,7 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::with_http_status;
+pub use server::{respond, with_http_status};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -131,6 +131,14 @@ mod server {
             );
         }
         result
+    }
+
+    /// The body of every server function: runs it and sets the HTTP status
+    /// from its error, so each server function is one expression.
+    pub async fn respond<T>(
+        body: impl std::future::Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        with_http_status(body.await)
     }
 
     impl From<sqlx::Error> for AppError {

@@ -15,9 +15,12 @@ pub mod app;
 pub mod auth;
 pub mod documents;
 pub mod error;
+pub mod extraction;
+pub mod forms;
 pub mod jobs;
 pub mod projects;
 pub mod system;
+pub mod text;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -109,6 +109,116 @@ const MATRIX: &[(&str, &str, [u16; 7])] = &[
         "id={document}",
         [401, 404, 404, 403, 200, 200, 200],
     ),
+    (
+        "/api/list_forms",
+        "project_id={project}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/get_form",
+        "id={form}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/get_form_version",
+        "id={form_version}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/export_form",
+        "version_id={form_version}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/create_form",
+        "project_id={project}&name=Form&preset=pico",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/save_form",
+        "id={form}&definition={definition}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/import_form",
+        "project_id={project}&file={definition}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/list_copyable_forms",
+        "project_id={project}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/copy_form",
+        "form_id={form}&project_id={project}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/delete_form",
+        "id={free_form}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/update_plan_step",
+        "version_id={free_version}&step_key=step_1&instructions=Read+the+methods",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/move_plan_field",
+        "version_id={free_version}&field_key=population&step_key=step_1",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/regenerate_plan",
+        "version_id={free_version}&feedback=Group+by+section",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/activate_plan",
+        "version_id={free_version}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/set_plan_review",
+        "project_id={project}&required=false",
+        [401, 404, 404, 403, 403, 200, 200],
+    ),
+    (
+        "/api/list_runs",
+        "project_id={project}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/run_options",
+        "project_id={project}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/get_run",
+        "id={run}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/run_values",
+        "id={run}&offset=0&limit=10",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/start_run",
+        "project_id={project}&form_version_id={form_version}&extractor=offline&document_ids=&seeds_csv=",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/cancel_run",
+        "id={live_run}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/retry_run_failures",
+        "id={run}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
     // Any account that may create projects may create the demo project.
     (
         "/api/create_demo_project",
@@ -234,10 +344,49 @@ async fn people(app: &Router, pool: &PgPool) -> People {
     people
 }
 
+/// What a fixture made: ids to put into request bodies.
+struct Fixture {
+    project: Uuid,
+    job: Uuid,
+    document: Uuid,
+    /// A form whose active version has runs.
+    form: Uuid,
+    form_version: Uuid,
+    /// A form without runs, its plan awaiting review.
+    free_form: Uuid,
+    free_version: Uuid,
+    /// A finished run and a queued one.
+    run: Uuid,
+    live_run: Uuid,
+}
+
+/// Inserts a form with one version whose plan is generated; returns (form, version).
+async fn form_with_plan(pool: &PgPool, project: Uuid, status: &str) -> (Uuid, Uuid) {
+    let definition = evistream::forms::presets::preset_form("pico").expect("preset");
+    let plan = evistream::forms::plan::deterministic_plan(&definition);
+    let form: Uuid =
+        sqlx::query_scalar("INSERT INTO forms (project_id, name) VALUES ($1, 'PICO') RETURNING id")
+            .bind(project)
+            .fetch_one(pool)
+            .await
+            .expect("form");
+    let version: Uuid = sqlx::query_scalar(
+        r#"INSERT INTO form_versions (form_id, version, definition, plan_status, plan)
+           VALUES ($1, 1, $2, $3, $4) RETURNING id"#,
+    )
+    .bind(form)
+    .bind(serde_json::to_value(&definition).expect("json"))
+    .bind(status)
+    .bind(serde_json::to_value(&plan).expect("json"))
+    .fetch_one(pool)
+    .await
+    .expect("version");
+    (form, version)
+}
+
 /// A fresh project owned by caller 5, with caller 3 as viewer and caller 4 as
-/// editor, and a queued job and a converted document in it; returns (project,
-/// job, document).
-async fn fixture(pool: &PgPool, people: &People) -> (Uuid, Uuid, Uuid) {
+/// editor, and a queued job, a converted document, forms and runs in it.
+async fn fixture(pool: &PgPool, people: &People) -> Fixture {
     let owner = people.ids[5].expect("owner");
     let project: Uuid = sqlx::query_scalar(
         "INSERT INTO projects (owner_id, name) VALUES ($1, 'Matrix') RETURNING id",
@@ -272,7 +421,33 @@ async fn fixture(pool: &PgPool, people: &People) -> (Uuid, Uuid, Uuid) {
     .fetch_one(pool)
     .await
     .expect("document");
-    (project, job, document)
+    let (form, form_version) = form_with_plan(pool, project, "active").await;
+    let (free_form, free_version) = form_with_plan(pool, project, "awaiting_review").await;
+    let mut runs = Vec::new();
+    for status in ["succeeded", "queued"] {
+        let run: Uuid = sqlx::query_scalar(
+            r#"INSERT INTO extraction_runs (project_id, form_version_id, extractor, status)
+               VALUES ($1, $2, 'offline', $3) RETURNING id"#,
+        )
+        .bind(project)
+        .bind(form_version)
+        .bind(status)
+        .fetch_one(pool)
+        .await
+        .expect("run");
+        runs.push(run);
+    }
+    Fixture {
+        project,
+        job,
+        document,
+        form,
+        form_version,
+        free_form,
+        free_version,
+        run: runs[0],
+        live_run: runs[1],
+    }
 }
 
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
@@ -301,12 +476,24 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
     let mut fresh = 0;
     for (path, template, expected) in MATRIX {
         for (caller, expected) in expected.iter().enumerate() {
-            let (project, job, document) = fixture(&pool, &people).await;
+            let f = fixture(&pool, &people).await;
             fresh += 1;
+            let definition = evistream::documents::components::encode_query_value(
+                &evistream::forms::format::export_json(
+                    &evistream::forms::presets::preset_form("arms").expect("preset"),
+                ),
+            );
             let body = template
-                .replace("{project}", &project.to_string())
-                .replace("{job}", &job.to_string())
-                .replace("{document}", &document.to_string())
+                .replace("{project}", &f.project.to_string())
+                .replace("{job}", &f.job.to_string())
+                .replace("{document}", &f.document.to_string())
+                .replace("{free_form}", &f.free_form.to_string())
+                .replace("{free_version}", &f.free_version.to_string())
+                .replace("{form_version}", &f.form_version.to_string())
+                .replace("{form}", &f.form.to_string())
+                .replace("{live_run}", &f.live_run.to_string())
+                .replace("{run}", &f.run.to_string())
+                .replace("{definition}", &definition)
                 .replace("{outsider}", &people.emails[2].replace('@', "%40"))
                 .replace("{member}", &people.emails[3].replace('@', "%40"))
                 .replace(

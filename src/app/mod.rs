@@ -80,6 +80,16 @@ pub fn App() -> impl IntoView {
                         view=crate::documents::components::DocumentPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/projects/:id/forms/:form")
+                        view=crate::forms::components::FormPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/projects/:id/runs/:run")
+                        view=crate::extraction::components::RunPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/jobs") view=JobsPage />
                     // Async: the page waits for its data, so a missing job answers 404.
                     <Route path=path!("/jobs/:id") view=JobDetailPage ssr=SsrMode::Async />

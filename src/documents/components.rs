@@ -6,6 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
+use crate::ui::interval::every;
+
 use super::api::{
     DeleteDocument, DocumentDetail, DocumentSummary, HIT_END, HIT_START, ReconvertDocument,
     document_download_link, get_document, list_documents, project_activity, search_documents,
@@ -26,20 +28,6 @@ fn in_progress(documents: &[DocumentSummary]) -> bool {
     documents
         .iter()
         .any(|d| matches!(d.status.as_str(), "pending" | "processing"))
-}
-
-/// Calls `tick` every `ms` milliseconds while the component lives (browser only).
-fn every(ms: u64, tick: impl Fn() + 'static) {
-    #[cfg(feature = "hydrate")]
-    {
-        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_millis(ms)) {
-            on_cleanup(move || handle.clear());
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (ms, tick);
-    }
 }
 
 /// A percent-encoded query value (the upload's file name).

@@ -876,7 +876,7 @@ async fn save_conversion(
     sqlx::query!(
         r#"UPDATE documents SET status = 'ready', failure_reason = NULL, page_count = $2,
                title = $3, authors = $4, year = $5, doi = $6, ocr_used = $7,
-               conversion_ms = $8, updated_at = now()
+               conversion_ms = $8, text_version = text_version + 1, updated_at = now()
            WHERE id = $1"#,
         id,
         meta.page_count as i32,

@@ -415,3 +415,46 @@ fn subscribe_to_job_updates(
     _jobs: Resource<Result<Vec<JobSummary>, crate::error::AppError>>,
 ) {
 }
+
+/// Calls `on_update` with every job update the signed-in user may see, and
+/// `on_resync` after every (re)connection (updates may have been missed), for
+/// as long as the calling component lives. Pages that follow one job (a run)
+/// use it instead of polling.
+#[cfg(feature = "hydrate")]
+pub fn follow_job_updates(on_update: impl Fn(JobUpdate) + 'static, on_resync: impl Fn() + 'static) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    let Ok(source) = web_sys::EventSource::new(super::api::JOB_EVENTS_PATH) else {
+        return;
+    };
+    let on_job =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            if let Some(update) = event
+                .data()
+                .as_string()
+                .and_then(|text| serde_json::from_str::<JobUpdate>(&text).ok())
+            {
+                on_update(update);
+            }
+        });
+    let on_resync = std::rc::Rc::new(on_resync);
+    let resync = on_resync.clone();
+    let on_resync_event = Closure::<dyn Fn(web_sys::Event)>::new(move |_| resync());
+    let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |_| on_resync());
+    let _ = source.add_event_listener_with_callback("job", on_job.as_ref().unchecked_ref());
+    let _ =
+        source.add_event_listener_with_callback("resync", on_resync_event.as_ref().unchecked_ref());
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    let held = StoredValue::new_local((source, on_job, on_resync_event, on_open));
+    on_cleanup(move || {
+        held.with_value(|(source, ..)| source.close());
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn follow_job_updates(
+    _on_update: impl Fn(JobUpdate) + 'static,
+    _on_resync: impl Fn() + 'static,
+) {
+}

@@ -21,9 +21,12 @@ pub mod worker;
 pub fn registry(
     config: &crate::config::Config,
     documents: &crate::documents::server::DocumentServices,
+    extraction: &crate::extraction::run_job::ExtractionServices,
 ) -> worker::Registry {
     let mut registry = worker::Registry::new();
     crate::documents::server::register(&mut registry, documents);
+    crate::forms::server::register(&mut registry);
+    crate::extraction::run_job::register(&mut registry, extraction);
     if config.diagnostic_jobs {
         diagnostic::register(&mut registry);
     }

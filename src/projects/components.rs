@@ -270,6 +270,8 @@ fn ProjectView(
             }}
         </section>
         <crate::documents::components::ProjectDocuments project=project.id can_edit=project.can_edit />
+        <crate::forms::components::ProjectForms project=project.id can_edit=project.can_edit />
+        <crate::extraction::components::ProjectRuns project=project.id can_run=project.can_edit />
         {manage}
     }
 }

@@ -59,6 +59,18 @@ pub async fn authorize(
     Ok(relation)
 }
 
+/// The state and caller of a server function about project `project`, once
+/// `action` is allowed there: the authorisation preamble every feature uses.
+pub async fn caller_for_project(
+    project: Uuid,
+    action: Action,
+) -> Result<(crate::server::state::AppState, SignedInUser), AppError> {
+    let state = crate::server::state::app_state()?;
+    let user = crate::auth::server::require_user().await?;
+    authorize(&state.db, &user, project, action).await?;
+    Ok((state, user))
+}
+
 struct Row {
     id: Uuid,
     name: String,

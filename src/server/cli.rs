@@ -192,11 +192,13 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
     tracing::info!(storage = %storage.describe(), "file storage ready");
     let child_exe = std::env::current_exe().context("locating this program for PDF children")?;
     let documents = crate::documents::server::DocumentServices::new(&config, storage, child_exe);
+    let extraction = crate::extraction::run_job::ExtractionServices::from_config(&config)
+        .map_err(|reason| anyhow::anyhow!("setting up the language model client: {reason}"))?;
     let job_events = JobEvents::new();
     events::spawn_listener(pool.clone(), job_events.clone(), shutdown.clone());
     let workers = Workers::spawn(
         pool.clone(),
-        crate::jobs::registry(&config, &documents),
+        crate::jobs::registry(&config, &documents, &extraction),
         WorkerSettings::new(config.worker_concurrency, config.job_stale_after),
         job_events.wake_workers.clone(),
         job_events.running.clone(),

@@ -1,0 +1,298 @@
+//! Words, abbreviations and fuzzy matching of names (arms, outcomes, labels)
+//! against passages of the paper.
+//!
+//! Seeded names are written by people who read the paper ("White Grape Juice
+//! (WGJ)", "MTL+caloric intake group"), so a name matches a passage by the share
+//! of its distinctive words found there, with abbreviations the paper defines
+//! ("white grape juice (WGJ)") counted as the words they stand for.
+
+use std::collections::BTreeMap;
+
+/// Words that say nothing about which arm or outcome is meant.
+const STOP: [&str; 62] = [
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "and",
+    "or",
+    "with",
+    "without",
+    "for",
+    "by",
+    "from",
+    "group",
+    "groups",
+    "arm",
+    "arms",
+    "patients",
+    "patient",
+    "subjects",
+    "participants",
+    "who",
+    "were",
+    "was",
+    "received",
+    "receiving",
+    "treated",
+    "treatment",
+    "given",
+    "plus",
+    "as",
+    "is",
+    "are",
+    "be",
+    "than",
+    "that",
+    "this",
+    "those",
+    "these",
+    "their",
+    "its",
+    "after",
+    "during",
+    "between",
+    "mean",
+    "number",
+    "total",
+    "rate",
+    "rates",
+    "level",
+    "levels",
+    "change",
+    "changes",
+    "overall",
+    "any",
+    "all",
+    "alone",
+    "only",
+    "per",
+    "using",
+];
+
+/// A crude stem: lower case, plural and common suffixes cut, so "eradicated" and
+/// "eradication" meet at "eradicat".
+pub fn stem(w: &str) -> String {
+    let w = w.to_lowercase();
+    for suf in [
+        "ations", "ation", "ings", "ing", "ies", "ed", "es", "s", "al", "ity", "ly", "e",
+    ] {
+        if w.chars().count() > suf.len() + 3
+            && let Some(base) = w.strip_suffix(suf)
+        {
+            return base.to_owned();
+        }
+    }
+    w
+}
+
+/// Words of a text (letters/digits runs; `0.2` and `5-fu` kept whole).
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '+'))
+        .flat_map(|w| {
+            // "MTL+caloric" is two words; a trailing full stop is punctuation.
+            w.split('+')
+                .map(|p| p.trim_matches(['.', '-']).to_owned())
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The distinctive stems of a name.
+pub fn content_stems(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in words(text) {
+        let lw = w.to_lowercase();
+        if STOP.contains(&lw.as_str())
+            || (lw.chars().count() < 2 && !lw.chars().all(|c| c.is_ascii_digit()))
+        {
+            continue;
+        }
+        let s = stem(&lw);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Abbreviations the paper defines: `long form (ABBR)`, mapped ABBR → long form.
+pub fn abbreviations(texts: &[&str]) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for text in texts {
+        let mut rest = *text;
+        while let Some(open) = rest.find('(') {
+            let before = rest.get(..open).unwrap_or("");
+            let after = rest.get(open + 1..).unwrap_or("");
+            let Some(close) = after.find(')') else { break };
+            let inner = after.get(..close).unwrap_or("").trim();
+            rest = after;
+            let letters: Vec<char> = inner.chars().filter(|c| c.is_alphabetic()).collect();
+            let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+            if inner.len() > 12
+                || letters.len() < 2
+                || upper * 2 < letters.len()
+                || inner.contains(' ')
+            {
+                continue;
+            }
+            // The long form: as many preceding words as the abbreviation has
+            // capitals (at most 6), trimmed to start at a word with its initial.
+            let prev: Vec<&str> = before.split_whitespace().collect();
+            let k = upper.clamp(1, 6).min(prev.len());
+            let Some(first) = letters.first().map(|c| c.to_ascii_lowercase()) else {
+                continue;
+            };
+            let cand = prev.get(prev.len() - k..).unwrap_or(&[]);
+            let from = cand
+                .iter()
+                .position(|w| w.to_lowercase().starts_with(first))
+                .unwrap_or(0);
+            let long = cand.get(from..).unwrap_or(&[]).join(" ");
+            if !long.is_empty() {
+                map.entry(inner.to_owned()).or_insert(long);
+            }
+        }
+    }
+    map
+}
+
+/// A name (arm, outcome, field label) ready to be matched.
+#[derive(Debug, Clone, Default)]
+pub struct Name {
+    pub stems: Vec<String>,
+    /// Abbreviations of (part of) the name, each with the stems it stands for.
+    pub abbrevs: Vec<String>,
+    pub abbrev_stems: Vec<Vec<String>>,
+    /// The group label the name carries ("Laser therapy (Group I)" → "group i").
+    pub group: Option<String>,
+}
+
+impl Name {
+    pub fn new(text: &str, abbr: &BTreeMap<String, String>) -> Name {
+        let mut stems = content_stems(text);
+        let mut abbrevs = Vec::new();
+        let mut abbrev_stems = Vec::new();
+        for (a, long) in abbr {
+            let ls = content_stems(long);
+            let has_abbr = words(text).iter().any(|w| w == a);
+            let covers = !ls.is_empty() && ls.iter().all(|s| stems.contains(s));
+            if has_abbr || covers {
+                abbrevs.push(a.clone());
+                // "White Grape Juice (WGJ)" or "WGJ": the abbreviation stands for the
+                // whole name (an empty list says so); "MTL+caloric intake": only part.
+                let whole = text.contains(&format!("({a})")) || text.trim() == a.as_str();
+                abbrev_stems.push(if whole { Vec::new() } else { ls.clone() });
+                if has_abbr {
+                    // The abbreviation itself is not a word of the passage to require.
+                    stems.retain(|s| *s != stem(&a.to_lowercase()));
+                    for s in ls {
+                        if !stems.contains(&s) {
+                            stems.push(s);
+                        }
+                    }
+                }
+            }
+        }
+        Name {
+            stems,
+            abbrevs,
+            abbrev_stems,
+            group: super::headers::group_labels(text)
+                .first()
+                .map(|g| g.1.clone()),
+        }
+    }
+
+    /// Share (0–1) of this name found in `passage`: an abbreviation counts as
+    /// all of it; otherwise the share of its stems among the passage's stems.
+    pub fn score(&self, passage: &str) -> f64 {
+        let ws = words(passage);
+        let ps: Vec<String> = ws.iter().map(|w| stem(w)).collect();
+        self.score_words(&ws, &ps)
+    }
+
+    /// `score` over a passage already cut into words and their stems. An
+    /// abbreviation in the passage counts as the words it stands for, so
+    /// "MTL (n = 98)" matches "MTL+caloric intake" less well than
+    /// "MTL+ Caloric Intake (n = 90)" does.
+    pub fn score_words(&self, ws: &[String], ps: &[String]) -> f64 {
+        let mut covered: Vec<&String> = Vec::new();
+        for (a, ls) in self.abbrevs.iter().zip(&self.abbrev_stems) {
+            if ws.iter().any(|w| w == a) {
+                if ls.is_empty() || self.stems.is_empty() {
+                    return 1.0;
+                }
+                covered.extend(ls);
+            }
+        }
+        if self.stems.is_empty() {
+            return 0.0;
+        }
+        let hit = self
+            .stems
+            .iter()
+            .filter(|s| {
+                covered.contains(s)
+                    || ps
+                        .iter()
+                        .any(|p| p == *s || (s.len() >= 5 && p.starts_with(s.as_str())))
+            })
+            .count();
+        hit as f64 / self.stems.len() as f64
+    }
+
+    /// Byte offsets in `passage` where this name is mentioned: positions of its
+    /// abbreviations or of its rarest stem (the last one, usually the noun).
+    pub fn mentions(&self, passage: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut off = 0;
+        for tok in passage.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
+        {
+            let w = tok
+                .trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
+                .trim_matches(['.', '-']);
+            let hit = self.abbrevs.iter().any(|a| a == w)
+                || (!w.is_empty()
+                    && self.stems.iter().any(|s| {
+                        let st = stem(w);
+                        st == *s || (s.len() >= 5 && st.starts_with(s.as_str()))
+                    }));
+            if hit {
+                out.push(off);
+            }
+            off += tok.len();
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_defined_in_the_paper() {
+        // PMC1216327: "white grape juice (WGJ) which contains …".
+        let a = abbreviations(&[
+            "are poorly absorbed as compared with white grape juice (WGJ) which contains",
+        ]);
+        assert_eq!(a.get("WGJ").map(String::as_str), Some("white grape juice"));
+    }
+
+    #[test]
+    fn seeded_names_match_headers_and_abbreviations() {
+        let a = abbreviations(&["receive White Grape Juice (WGJ) or water (WA)"]);
+        let wgj = Name::new("White Grape Juice (WGJ)", &a);
+        assert_eq!(wgj.score("WGJ"), 1.0);
+        assert!(wgj.score("White Grape Juice n = 30") > 0.99);
+        assert!(wgj.score("Apple Juice n = 30") < 0.5);
+        let placebo = Name::new("placebo", &a);
+        assert_eq!(placebo.score("Placebo (n=656)"), 1.0);
+    }
+}

@@ -1,0 +1,326 @@
+//! Number patterns of trial reports: counts (`12 (34%)`, `12/35`, `12 of 35`),
+//! means with a spread (`45.2 ± 3.1`, `45.2 (3.1)`), sample sizes (`n = 35`),
+//! p values, and plain numbers with their byte spans.
+//!
+//! Everything works on byte offsets that are always char boundaries: the text
+//! holds `±`, `−`, `µ`, `≥`, so scanning is done over `char_indices`.
+
+pub use super::pvalues::{p_significant, p_value, sample_size};
+
+/// A number found in a text, with its byte span (`start..end`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num {
+    pub value: f64,
+    pub start: usize,
+    pub end: usize,
+    /// Written without a decimal point.
+    pub is_int: bool,
+    /// Directly followed by `%`.
+    pub pct: bool,
+}
+
+/// Whether the spread after a mean is an SD, an SE, or unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spread {
+    Sd,
+    Se,
+    Unknown,
+}
+
+/// A statistic of one arm read from a cell or a clause.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stat {
+    /// Events with the denominator and/or percentage when printed.
+    Count {
+        events: f64,
+        n: Option<f64>,
+        pct: Option<f64>,
+    },
+    /// A mean and its spread (SD, SE or unknown).
+    Mean {
+        mean: f64,
+        spread: Option<f64>,
+        kind: Spread,
+    },
+    /// A median (or other) with a range or interval: never used as a mean.
+    Interval { centre: f64 },
+}
+
+fn is_minus(c: char) -> bool {
+    matches!(c, '-' | '−')
+}
+
+/// All numbers in `s`. A leading minus counts only when it is not a range dash
+/// between two numbers (`50–64`, `10-20`).
+pub fn scan(s: &str) -> Vec<Num> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
+        // Digits glued to letters are names (HbA1c, CD4, SF-36), not values.
+        let starts_number =
+            c.is_ascii_digit() && !prev.is_some_and(|p| p.is_alphabetic() || p == '.' || p == '_');
+        let signed = is_minus(c)
+            && chars.get(i + 1).is_some_and(|(_, d)| d.is_ascii_digit())
+            && !prev.is_some_and(|p| p.is_alphanumeric() || p == '.' || p == ')');
+        let dot_start = c == '.'
+            && chars.get(i + 1).is_some_and(|(_, d)| d.is_ascii_digit())
+            && !prev.is_some_and(|p| p.is_alphanumeric());
+        if !(starts_number || signed || dot_start) {
+            i += 1;
+            continue;
+        }
+        let start = pos;
+        let mut j = if signed { i + 1 } else { i };
+        let mut digits = String::new();
+        if signed {
+            digits.push('-');
+        }
+        let mut is_int = true;
+        while let Some(&(_, d)) = chars.get(j) {
+            if d.is_ascii_digit() {
+                digits.push(d);
+            } else if (d == '.' || d == '·')
+                && is_int
+                && chars.get(j + 1).is_some_and(|(_, e)| e.is_ascii_digit())
+            {
+                digits.push('.');
+                is_int = false;
+            } else if d == ','
+                && is_int
+                && digits.trim_start_matches('-').len() <= 3
+                && chars
+                    .get(j + 1..j + 4)
+                    .is_some_and(|w| w.iter().all(|(_, e)| e.is_ascii_digit()))
+                && !chars.get(j + 4).is_some_and(|(_, e)| e.is_ascii_digit())
+            {
+                // A thousands separator: `6,051`.
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        let end = chars.get(j).map_or(s.len(), |(p, _)| *p);
+        let pct = chars.get(j).is_some_and(|(_, d)| *d == '%')
+            || chars.get(j).is_some_and(|(_, d)| *d == ' ')
+                && chars.get(j + 1).is_some_and(|(_, d)| *d == '%');
+        if let Ok(value) = digits.parse::<f64>() {
+            out.push(Num {
+                value,
+                start,
+                end,
+                is_int,
+                pct,
+            });
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// The text between two spans, trimmed (empty when they touch or overlap).
+fn between<'a>(s: &'a str, a: &Num, b: &Num) -> &'a str {
+    s.get(a.end..b.start).map_or("", str::trim)
+}
+
+/// Percent of `events` in `n`, to compare with a printed percentage.
+fn pct_matches(events: f64, n: f64, pct: f64) -> bool {
+    n > 0.0 && ((events / n * 100.0) - pct).abs() <= 0.6
+}
+
+/// Reads the first arm statistic of a short fragment (a table cell or a clause).
+/// `n_hint` is the arm's group size when known; it tells `12 (34.3)` (a count and
+/// its percentage) from `45.2 (3.1)` (a mean and SD).
+pub fn parse_stat(s: &str, n_hint: Option<f64>) -> Option<Stat> {
+    let nums = scan(s);
+    let first = nums.first()?;
+    let second = nums.get(1);
+    let Some(b) = second else {
+        return Some(match first.pct {
+            true => Stat::Count {
+                events: f64::NAN,
+                n: None,
+                pct: Some(first.value),
+            },
+            false if first.is_int => Stat::Count {
+                events: first.value,
+                n: None,
+                pct: None,
+            },
+            false => Stat::Mean {
+                mean: first.value,
+                spread: None,
+                kind: Spread::Unknown,
+            },
+        });
+    };
+    let gap = between(s, first, b);
+    let third = nums.get(2);
+    // `12/35` or `12 of 35`, optionally followed by `(34%)`.
+    if first.is_int && b.is_int && (gap == "/" || gap == "of") && b.value >= first.value {
+        let pct = third.filter(|t| t.pct).map(|t| t.value);
+        return Some(Stat::Count {
+            events: first.value,
+            n: Some(b.value),
+            pct,
+        });
+    }
+    // `34% (12/35)`.
+    if first.pct {
+        if let Some(t) = third
+            && b.is_int
+            && t.is_int
+            && between(s, b, t) == "/"
+        {
+            return Some(Stat::Count {
+                events: b.value,
+                n: Some(t.value),
+                pct: Some(first.value),
+            });
+        }
+        return Some(Stat::Count {
+            events: f64::NAN,
+            n: None,
+            pct: Some(first.value),
+        });
+    }
+    if gap.starts_with('±') || gap == "+/-" || gap == "+/−" || gap == "+-" {
+        return Some(Stat::Mean {
+            mean: first.value,
+            spread: Some(b.value),
+            kind: Spread::Unknown,
+        });
+    }
+    let paren = gap == "(" || gap == "[" || gap == "(n)";
+    if paren && b.pct && first.is_int {
+        return Some(Stat::Count {
+            events: first.value,
+            n: None,
+            pct: Some(b.value),
+        });
+    }
+    if gap == "(n)" && first.is_int {
+        return Some(Stat::Count {
+            events: first.value,
+            n: None,
+            pct: Some(b.value),
+        });
+    }
+    // A range or interval: `45 (40–50)`, `45 [40, 50]`, `45 (40 to 50)`.
+    if paren
+        && third.is_some_and(|t| {
+            let g = between(s, b, t);
+            g == "–" || g == "-" || g == "," || g == "to" || g == "—" || g == "−"
+        })
+    {
+        return Some(Stat::Interval {
+            centre: first.value,
+        });
+    }
+    if gap == "(" || gap == "[" {
+        // `12 (34.3)` is a count when the bracket is its percentage of the arm.
+        if first.is_int && n_hint.is_some_and(|n| pct_matches(first.value, n, b.value)) {
+            return Some(Stat::Count {
+                events: first.value,
+                n: n_hint,
+                pct: Some(b.value),
+            });
+        }
+        return Some(Stat::Mean {
+            mean: first.value,
+            spread: Some(b.value),
+            kind: Spread::Unknown,
+        });
+    }
+    // Two bare numbers side by side (split mean / SD columns).
+    if gap.is_empty() && !b.pct {
+        return Some(Stat::Mean {
+            mean: first.value,
+            spread: Some(b.value),
+            kind: Spread::Unknown,
+        });
+    }
+    if b.pct && first.is_int && gap.is_empty() {
+        return Some(Stat::Count {
+            events: first.value,
+            n: None,
+            pct: Some(b.value),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mean(s: &str) -> Option<(f64, Option<f64>)> {
+        match parse_stat(s, None) {
+            Some(Stat::Mean { mean, spread, .. }) => Some((mean, spread)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn numbers_with_signs_ranges_and_separators() {
+        // PMC1216327: "had diarrhea for 50–64 hours" is a range, not -64.
+        let v: Vec<f64> = scan("for 50–64 hours, −0.7 gm and 6,051 of HbA1c")
+            .iter()
+            .map(|n| n.value)
+            .collect();
+        assert_eq!(v, vec![50.0, 64.0, -0.7, 6051.0]);
+        assert!(scan("43.3%")[0].pct);
+    }
+
+    #[test]
+    fn means_with_spreads() {
+        // PMC1216327 abstract: "47.5 ± 38.9".
+        assert_eq!(mean("47.5 ± 38.9"), Some((47.5, Some(38.9))));
+        assert_eq!(mean("117.63 (19.01)"), Some((117.63, Some(19.01))));
+        assert_eq!(mean("10.27   4.14"), Some((10.27, Some(4.14))));
+        assert!(matches!(
+            parse_stat("25 (12–40)", None),
+            Some(Stat::Interval { .. })
+        ));
+    }
+
+    #[test]
+    fn counts_in_their_spellings() {
+        // PMC5614421-style "42/402 (10.4%)" and PMC1216327 table "13 (n) 43.3%".
+        assert_eq!(
+            parse_stat("42/402 (10.4%)", None),
+            Some(Stat::Count {
+                events: 42.0,
+                n: Some(402.0),
+                pct: Some(10.4)
+            })
+        );
+        assert_eq!(
+            parse_stat("13 (n) 43.3%", None),
+            Some(Stat::Count {
+                events: 13.0,
+                n: None,
+                pct: Some(43.3)
+            })
+        );
+        assert_eq!(
+            parse_stat("29 (60.4%)", None),
+            Some(Stat::Count {
+                events: 29.0,
+                n: None,
+                pct: Some(60.4)
+            })
+        );
+        // Without a % sign the bracket is a percentage only when it fits n.
+        assert!(matches!(
+            parse_stat("29 (60.4)", Some(48.0)),
+            Some(Stat::Count { .. })
+        ));
+        assert!(matches!(
+            parse_stat("29 (6.4)", Some(48.0)),
+            Some(Stat::Mean { .. })
+        ));
+    }
+}

@@ -1,0 +1,362 @@
+//! Group sizes from allocation text ("X (n = 120)", "30 received X", "30 in
+//! each group"), used when the row or sentence with an outcome's numbers gives
+//! no size of its own.
+//!
+//! Allocation text gives the randomised n. An outcome is often analysed on
+//! fewer, so such a size is only answered when the paper gives no sign that the
+//! two differ: no attrition, loss to follow-up, drop-out, exclusion from the
+//! analysis or per-protocol population stated (outside sample-size planning),
+//! and an outcome that is not itself named per protocol. Otherwise "not
+//! reported": a randomised n offered as the analysed n is a value the reviewer
+//! would have to re-check anyway.
+
+use super::arms::Name;
+use super::document::{Document, Sentence};
+use super::numbers::{sample_size, scan};
+use super::text::clip;
+use super::trial::Found;
+
+/// Words saying participants were lost between randomisation and analysis.
+const ATTRITION: [&str; 16] = [
+    "attrition",
+    "lost to follow",
+    "loss to follow",
+    "dropped out",
+    "drop out",
+    "dropout",
+    "drop-out",
+    "did not complete",
+    "excluded from the analys",
+    "excluded from analys",
+    "per-protocol analys",
+    "per-protocol population",
+    "per-protocol (pp)",
+    "per protocol analys",
+    "per protocol population",
+    "per protocol (pp)",
+];
+
+/// Planning text (sample size, expected drop-out rate) says nothing about what happened.
+fn planning(lower: &str) -> bool {
+    [
+        "sample size",
+        "power",
+        "assum",
+        "allowing for",
+        "expected",
+        "anticipat",
+        "estimated",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// Whether the paper says some participants were not analysed.
+pub fn attrition_stated(doc: &Document) -> bool {
+    doc.sentences
+        .iter()
+        .any(|s| ATTRITION.iter().any(|w| s.lower.contains(w)) && !planning(&s.lower))
+}
+
+/// An outcome analysed on a subset named as such ("… in PP", "per-protocol").
+pub fn subset_outcome(outcome: &str) -> bool {
+    let lower = outcome.to_lowercase();
+    let ws = super::arms::words(outcome);
+    ATTRITION.iter().any(|w| lower.contains(w))
+        || ws.iter().any(|w| w == "PP" || w == "mITT")
+        || lower.contains("completer")
+}
+
+/// A table header flattened into a line by the converter: sizes split from
+/// their names ("Choices (n MTL (n … (n = 99) = 98) = 98)"). Nothing in it can
+/// be tied to an arm.
+fn garbled(s: &str) -> bool {
+    let opens = s.matches("(n ").count() + s.matches("(n\u{a0}").count();
+    let dangling = s
+        .match_indices("= ")
+        .filter(|(k, _)| {
+            let before = clip(s, k.saturating_sub(3), *k).trim_end();
+            !before.ends_with(['n', 'N'])
+        })
+        .count();
+    opens > 0 && dangling > 0
+}
+
+/// Sizes of subsets (deaths, withdrawals, responders) are not group sizes.
+fn subset_sentence(lower: &str) -> bool {
+    [
+        "died",
+        "death",
+        "discontinu",
+        "withdr",
+        "lost to",
+        "excluded",
+        "adverse",
+        "respon",
+        "dropped",
+        "of them",
+        "of these",
+        "of whom",
+        "of those",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+const CUES: [&str; 7] = [
+    "received",
+    "assigned to",
+    "allocated to",
+    "randomized to",
+    "randomised to",
+    "were given",
+    "were fed",
+];
+
+const PEOPLE: [&str; 14] = [
+    "patients",
+    "subjects",
+    "participants",
+    "children",
+    "women",
+    "men",
+    "infants",
+    "adults",
+    "were",
+    "received",
+    "was",
+    "individuals",
+    "volunteers",
+    "cases",
+];
+
+type Votes<'d> = Vec<(f64, f32, &'d Sentence)>;
+
+/// Sizes stated for `me` in one sentence: `me (n = 35)`, `35 in each group`,
+/// `35 patients were randomised to me`.
+fn votes_in<'d>(s: &'d Sentence, me: &Name, other: &Name, w: f32, out: &mut Votes<'d>) {
+    let (mm, mo) = (me.mentions(&s.text), other.mentions(&s.text));
+    for m in &mm {
+        let window = clip(&s.text, *m, m + 70);
+        if let Some((n, n_at, at)) = sample_size(window) {
+            // The size must follow the arm's name closely: "X group (n = 35)".
+            let gap = clip(window, 0, n_at);
+            let close = gap.split_whitespace().count() <= 4 && !gap.contains([';', '.']);
+            if close && !mo.iter().any(|x| *x > *m && *x < m + at) {
+                out.push((n, w, s));
+            }
+        }
+    }
+    for n in scan(&s.text) {
+        if !n.is_int || n.pct || n.value < 2.0 || (1950.0..=2100.0).contains(&n.value) {
+            continue;
+        }
+        let after = clip(&s.text, n.end, n.end + 60).to_lowercase();
+        let each = [" in each group", " per group", " patients in each"]
+            .iter()
+            .find(|p| after.starts_with(*p));
+        // "13 patients in each group who exhibited …" counts a subset.
+        let subset = each.is_some_and(|p| {
+            let rest = clip(&after, p.len(), p.len() + 12);
+            [" who", " that", " with", " had"]
+                .iter()
+                .any(|w| rest.contains(w))
+        });
+        if each.is_some() && !subset {
+            out.push((n.value, w.min(1.0), s));
+            continue;
+        }
+        let next_me = mm.iter().find(|x| **x > n.end).copied();
+        let next_other = mo.iter().find(|x| **x > n.end).copied();
+        if let Some(nm) = next_me {
+            let gap = clip(&s.text, n.end, nm).to_lowercase();
+            // "120 patients were randomised to X", "30 received X": the number counts people.
+            let first = gap.split_whitespace().next().unwrap_or("");
+            let short = PEOPLE.contains(&first)
+                && gap.split_whitespace().count() <= 6
+                && !gap.chars().any(|ch| ch.is_ascii_digit() || ch == ',');
+            if nm < n.end + 60
+                && next_other.is_none_or(|o| o > nm)
+                && CUES.iter().any(|q| gap.contains(q))
+                && short
+            {
+                out.push((n.value, w, s));
+            }
+        }
+    }
+}
+
+/// The size most sentences give; `None` when another size is nearly as well supported.
+fn pick(v: &Votes) -> Option<Found> {
+    let mut tally: Vec<(f64, f32, &Sentence)> = Vec::new();
+    for (n, w, s) in v {
+        match tally.iter_mut().find(|t| t.0 == *n) {
+            Some(t) => t.1 += w,
+            None => tally.push((*n, *w, s)),
+        }
+    }
+    tally.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (n, w, s) = *tally.first()?;
+    let rival = tally.get(1).map_or(0.0, |t| t.1);
+    if rival * 2.0 > w {
+        return None;
+    }
+    let conf = if w >= 2.0 { 0.6 } else { 0.55 };
+    Some(Found::new(n, &s.text, s.page, conf))
+}
+
+/// Group sizes from allocation text, or `None` where the analysed n may differ.
+pub fn group_sizes(
+    doc: &Document,
+    i: &Name,
+    c: &Name,
+    outcome: &str,
+) -> (Option<Found>, Option<Found>) {
+    let itt = {
+        let l = outcome.to_lowercase();
+        l.contains("intention to treat")
+            || l.contains("intention-to-treat")
+            || super::arms::words(outcome).iter().any(|w| w == "ITT")
+    };
+    if subset_outcome(outcome) || (attrition_stated(doc) && !itt) {
+        return (None, None);
+    }
+    let mut votes: [Votes; 2] = [Vec::new(), Vec::new()];
+    for s in &doc.sentences {
+        if subset_sentence(&s.lower) || planning(&s.lower) || garbled(&s.text) {
+            continue;
+        }
+        let alloc = ["random", "assign", "allocat", "enrol", "included"]
+            .iter()
+            .any(|w| s.lower.contains(w));
+        let w = if alloc { 2.0 } else { 1.0 };
+        for (slot, (me, other)) in [(i, c), (c, i)].into_iter().enumerate() {
+            let score = me.score_words(&s.words, &s.stems) as f32;
+            if score == 0.0 {
+                continue;
+            }
+            // A sentence naming the arm only in part ("gemcitabine" for
+            // "gemcitabine plus placebo") is weaker evidence for its size.
+            if let Some(v) = votes.get_mut(slot) {
+                votes_in(s, me, other, w * score, v);
+            }
+        }
+    }
+    let [vi, vc] = votes;
+    (pick(&vi), pick(&vc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extraction::offline::PageText;
+    use std::collections::BTreeMap;
+
+    fn doc(text: &str) -> Document {
+        Document::parse(&[PageText {
+            page: 1,
+            text: text.into(),
+        }])
+    }
+
+    fn sizes(text: &str, i: &str, c: &str, o: &str) -> (Option<f64>, Option<f64>) {
+        let d = doc(text);
+        let a = BTreeMap::new();
+        let (x, y) = group_sizes(&d, &Name::new(i, &a), &Name::new(c, &a), o);
+        (x.map(|f| f.value), y.map(|f| f.value))
+    }
+
+    #[test]
+    fn allocation_sizes_when_nobody_is_lost() {
+        // PMC2972614 (methods): "Group II (n = 22, placebo laser group) received
+        // placebo laser therapy." Only the placebo arm's name is distinctive here.
+        let t = "Group I (n = 30, laser group) received laser therapy (5 joule/cm2 at each point). Group II (n = 22, placebo laser group) received placebo laser therapy.";
+        assert_eq!(
+            sizes(
+                t,
+                "Laser therapy (Group I)",
+                "Placebo laser therapy (Group II)",
+                "pain"
+            )
+            .1,
+            Some(22.0)
+        );
+    }
+
+    #[test]
+    fn one_sentence_each_with_shared_words_is_a_tie() {
+        // The same arms stated once each: "laser" names both, so neither size is sure.
+        let t = "Group I (n = 30, laser group) received laser therapy. Group II (n = 22, placebo laser group) received placebo laser therapy.";
+        assert_eq!(
+            sizes(
+                t,
+                "Laser therapy (Group I)",
+                "Placebo laser therapy (Group II)",
+                "pain"
+            )
+            .0,
+            None
+        );
+    }
+
+    #[test]
+    fn randomised_n_is_withheld_when_attrition_is_stated() {
+        // PMC5777645: randomised 76 / 75, analysed 70 / 70 ("Patient attrition was 8%").
+        let t = "Patients were randomised to the peer-led intervention (n = 76) or conventional care alone (n = 75). Patient attrition was 8%.";
+        assert_eq!(
+            sizes(
+                t,
+                "peer-led intervention",
+                "conventional care alone",
+                "HbA1c"
+            ),
+            (None, None)
+        );
+        // Planning text alone is no attrition.
+        let t = "Patients were randomised to the peer-led intervention (n = 76) or conventional care alone (n = 75). Allowing for a dropout rate of 20%, we recruited 75 per arm.";
+        assert_eq!(
+            sizes(
+                t,
+                "peer-led intervention",
+                "conventional care alone",
+                "HbA1c"
+            )
+            .1,
+            Some(75.0)
+        );
+    }
+
+    #[test]
+    fn per_protocol_outcomes_get_no_randomised_n() {
+        // PMC3493722: 85 and 84 randomised; the PP rates are on 81 and 81.
+        let t = "Among these patients, 85 patients received 1-week PPI+BMT and 84 patients received 2-week PPI+BMT.";
+        assert_eq!(
+            sizes(
+                t,
+                "1-week PPI+BMT",
+                "2-week PPI+BMT",
+                "eradication rate in ITT"
+            ),
+            (Some(85.0), Some(84.0))
+        );
+        assert_eq!(
+            sizes(
+                t,
+                "1-week PPI+BMT",
+                "2-week PPI+BMT",
+                "eradication rate in PP"
+            ),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn flattened_table_headers_are_not_read() {
+        // PMC3475525: a header line whose sizes were split from the arm names.
+        let t = "No Label Control Choices (n MTL (n MTL+Caloric Intake TL+SNL (n P (n = 99) = 98) = 98) (n = 90) = 95) b";
+        assert_eq!(
+            sizes(t, "MTL group", "No label group", "quiz"),
+            (None, None)
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! End-to-end tests of `extract_step` on passages copied from the dev papers.
+
+use super::*;
+use crate::forms::model::ChoiceOption;
+
+fn opt(v: &str) -> ChoiceOption {
+    ChoiceOption {
+        value: v.into(),
+        description: String::new(),
+        synonyms: Vec::new(),
+    }
+}
+
+/// The outcome-results preset's comparison sub-form, as far as these tests need it.
+fn comparisons() -> FieldDef {
+    let mut f = FieldDef::new("comparisons", "Comparisons", FieldType::Subform);
+    f.repeating = true;
+    let mut kids = vec![
+        FieldDef::new("intervention", "Intervention", FieldType::Text),
+        FieldDef::new("comparator", "Comparator", FieldType::Text),
+        FieldDef::new("outcome", "Outcome", FieldType::Text),
+    ];
+    let mut ty = FieldDef::new("outcome_type", "Outcome type", FieldType::SingleChoice);
+    ty.options = vec![opt("binary"), opt("continuous")];
+    let mut dir = FieldDef::new("direction_of_effect", "Direction", FieldType::SingleChoice);
+    dir.options = vec![
+        opt("significantly increased"),
+        opt("significantly decreased"),
+        opt("no significant difference"),
+    ];
+    kids.push(ty);
+    kids.push(dir);
+    for k in [
+        "intervention_events",
+        "intervention_group_size",
+        "comparator_events",
+        "comparator_group_size",
+    ] {
+        kids.push(FieldDef::new(k, k, FieldType::Integer));
+    }
+    for k in [
+        "intervention_mean",
+        "intervention_sd",
+        "comparator_mean",
+        "comparator_sd",
+    ] {
+        kids.push(FieldDef::new(k, k, FieldType::Number));
+    }
+    f.fields = kids;
+    f
+}
+
+fn run(pages: &[PageText], i: &str, c: &str, o: &str) -> BTreeMap<String, AnswerNode> {
+    let fields = vec![comparisons()];
+    let mut seed = BTreeMap::new();
+    seed.insert("intervention".to_owned(), json!(i));
+    seed.insert("comparator".to_owned(), json!(c));
+    seed.insert("outcome".to_owned(), json!(o));
+    let mut seeds = BTreeMap::new();
+    seeds.insert("comparisons".to_owned(), vec![seed]);
+    let ans = extract_step(&OfflineInput {
+        pages,
+        fields: &fields,
+        seeded_entries: &seeds,
+    });
+    match ans.get("comparisons") {
+        Some(AnswerNode::Entries(e)) => e.first().cloned().unwrap_or_default(),
+        _ => BTreeMap::new(),
+    }
+}
+
+fn val(e: &BTreeMap<String, AnswerNode>, k: &str) -> Option<Value> {
+    match e.get(k) {
+        Some(AnswerNode::Field(f)) => f.value.clone(),
+        _ => None,
+    }
+}
+
+#[test]
+fn respectively_lists_and_abbreviations() {
+    // PMC1216327 abstract.
+    let text = "Thirty patients with acute diarrhea were fed twice-daily 15 ml/kg of Apple Juice (AJ), 30 received White Grape Juice (WGJ), and 30 were given colored and flavored water (WA) as part of their age appropriate dietary intake. The duration of the illness was longer in the infants fed juice as compared with those given WA (p = 0.006), the mean +/- SD duration in hours was 49.4 ± 32.6, 47.5 ± 38.9 and 26.5 ± 27.4 in patients fed AJ, WGJ and WA respectively.";
+    let pages = [PageText {
+        page: 1,
+        text: text.into(),
+    }];
+    let e = run(
+        &pages,
+        "White Grape Juice (WGJ)",
+        "colored and flavored water (WA)",
+        "The duration of the illness",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(47.5)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(38.9)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(26.5)));
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(30)));
+    assert_eq!(
+        val(&e, "direction_of_effect"),
+        Some(json!("significantly increased"))
+    );
+    // Every quote is a slice of the page.
+    for node in e.values() {
+        if let AnswerNode::Field(f) = node
+            && let Some(ev) = &f.evidence
+        {
+            assert!(text.contains(&ev.quote), "{}", ev.quote);
+        }
+    }
+}
+
+#[test]
+fn table_rows_with_counts_and_percentages() {
+    // Shaped like PMC5830087's response table.
+    let text = "Table 2. Efficacy outcomes\n\n| Outcome | BTH1677 arm (N = 48) | Control arm (N = 23) | P |\n|---|---|---|---|\n| Objective response rate | 29 (60.4%) | 10 (43.5%) | 0.21 |\n| Disease control rate | 45 (93.8%) | 21 (91.3%) | 0.66 |\n";
+    let pages = [PageText {
+        page: 4,
+        text: text.into(),
+    }];
+    let e = run(
+        &pages,
+        "BTH1677 arm",
+        "Control arm",
+        "objective response rate (ORR)",
+    );
+    assert_eq!(val(&e, "intervention_events"), Some(json!(29)));
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(48)));
+    assert_eq!(val(&e, "comparator_events"), Some(json!(10)));
+    assert_eq!(val(&e, "comparator_group_size"), Some(json!(23)));
+    assert_eq!(val(&e, "outcome_type"), Some(json!("binary")));
+    assert_eq!(
+        val(&e, "direction_of_effect"),
+        Some(json!("no significant difference"))
+    );
+}
+
+#[test]
+fn percent_without_n_is_derived_only_with_n_and_baseline_tables_are_skipped() {
+    let text = "Table 1. Baseline characteristics\n\n| | Drug (n = 40) | Placebo (n = 40) |\n|---|---|---|\n| Pain score | 6.1 ± 1.2 | 6.0 ± 1.1 |\n\nTable 2. Results at 12 weeks\n\n| | Drug (n = 38) | Placebo (n = 39) |\n|---|---|---|\n| Pain score | 3.1 ± 1.4 | 4.9 ± 1.3 |\n| Headache | 25% | 10% |\n";
+    let pages = [PageText {
+        page: 2,
+        text: text.into(),
+    }];
+    let e = run(&pages, "Drug", "Placebo", "Pain score");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(3.1)));
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(38)));
+    let h = run(&pages, "Drug", "Placebo", "Headache");
+    // 25% of 38 = 9.5 → 10, marked as derived.
+    assert_eq!(val(&h, "intervention_events"), Some(json!(10)));
+    match h.get("intervention_events") {
+        Some(AnswerNode::Field(f)) => assert!(f.derivation.is_some()),
+        _ => panic!("no events"),
+    }
+}
+
+#[test]
+fn se_is_converted_to_sd_with_a_derivation() {
+    let text = "Values are mean ± SE.\n\n| Outcome | Active (n = 25) | Sham (n = 25) |\n|---|---|---|\n| Weight loss (kg) | 4.0 ± 1.0 | 2.0 ± 0.8 |\n";
+    let pages = [PageText {
+        page: 1,
+        text: text.into(),
+    }];
+    let e = run(&pages, "Active", "Sham", "Weight loss");
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(5.0)));
+}
+
+#[test]
+fn silent_papers_get_not_reported_and_nothing_panics() {
+    let pages = [PageText {
+        page: 1,
+        text: "µ ≥ ± − odd text (n = ) 12/ (%) | a | b |\n|---|\n".into(),
+    }];
+    let e = run(&pages, "X", "Y", "Z");
+    match e.get("intervention_mean") {
+        Some(AnswerNode::Field(f)) => assert!(f.not_reported),
+        _ => panic!("missing"),
+    }
+    let _ = extract_step(&OfflineInput {
+        pages: &[],
+        fields: &[comparisons()],
+        seeded_entries: &BTreeMap::new(),
+    });
+}
+
+#[test]
+fn headerless_blocks_under_a_header_line_baseline_and_follow_up() {
+    // PMC2972614 Table 2 as converted: the arm header printed as a plain line,
+    // one pipe block per sub-heading, "Baseline" and "Posttreatment" rows, a
+    // "p" row, and the last block on the next page under its own header row.
+    let p5 = "Pain severity, range of motion (ROM) and functional status were evaluated.\n\n### Table 2\nComparison of mean values of pain severity, ROM and SPADI scores before and after the treatment between the groups.\nGroup I Group II p\n## VAS\n| Baseline (mean±SD) | 7.16±1.64 | 7.59±1.76 | 0.343 |\n| --- | --- | --- | --- |\n| Posttreatment (mean±SD) | 3.76±1.45 | 4.63±2.10 | 0.216 |\n| p | 0.000** | 0.000** |  |\n**Shoulder flexion**\n| Baseline (mean±SD) | 156±30.77 | 167.50±21.14 | 0.284 |\n| --- | --- | --- | --- |\n| Posttreatment (mean±SD) | 168±22.65 | 174.31±14.98 | 0.313 |\n| p | 0.001** | 0.011* |  |\n**Shoulder abduction**\n";
+    let p6 = "|  | Group I | Group II | p |\n| --- | --- | --- | --- |\n| Baseline (mean±SD) | 147.16±33.52 | 160.68±30.71 | 0.145 |\n| Posttreatment (mean±SD) | 166.66±21.38 | 172.72±16.67 | 0.140 |\n| p | 0.001* | 0.007** |  |\n";
+    let pages = [
+        PageText {
+            page: 5,
+            text: p5.into(),
+        },
+        PageText {
+            page: 6,
+            text: p6.into(),
+        },
+    ];
+    let (i, c) = (
+        "Laser therapy (Group I)",
+        "Placebo laser therapy (Group II)",
+    );
+    let e = run(&pages, i, c, "Motion range - Shoulder flexion");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(168.0)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(22.65)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(174.31)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(14.98)));
+    let e = run(&pages, i, c, "Motion range - Shoulder abduction");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(166.66)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(172.72)));
+    // The baseline row is read only for a baseline outcome.
+    let e = run(&pages, i, c, "Shoulder flexion at baseline");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(156.0)));
+    // Swapped arms swap the columns.
+    let e = run(&pages, c, i, "Motion range - Shoulder flexion");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(174.31)));
+}
+
+#[test]
+fn layout_table_with_dose_columns() {
+    // PMC3169777 Table 1: no cell over the label column, blank lines between rows.
+    let text = "### Table 1\n\nOverview of reported adverse events by treatment\n\nAdverse event  Treatment (mg macitentan)\n\n0.2  1  5  25  100  300  600  Placebo\n\nHeadache  0  0  0  2  1  2  5  3\n\nBack pain  0  0  0  0  0  1  0  1\n\nNausea  0  0  0  0  0  0  2  0\n";
+    let pages = [PageText {
+        page: 4,
+        text: text.into(),
+    }];
+    let o = "adverse event profile - headache";
+    let e = run(&pages, "macitentan dose of 600 mg", "placebo", o);
+    assert_eq!(val(&e, "intervention_events"), Some(json!(5)));
+    assert_eq!(val(&e, "comparator_events"), Some(json!(3)));
+    let e = run(&pages, "macitentan doses of 25 mg", "placebo", o);
+    assert_eq!(val(&e, "intervention_events"), Some(json!(2)));
+    // A row the outcome does not name gives nothing.
+    let e = run(&pages, "macitentan doses of 25 mg", "placebo", "dizziness");
+    assert_eq!(val(&e, "intervention_events"), None);
+}

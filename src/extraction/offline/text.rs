@@ -1,0 +1,376 @@
+//! Arm statistics, group sizes, direction of effect and effect estimates read
+//! from sentences ("12 of 35 patients in the X group vs 8 of 36 in the Y
+//! group", "… 47.5 ± 38.9 and 26.5 ± 27.4 in WGJ and WA, respectively",
+//! "randomised to X (n = 120) or Y (n = 118)").
+
+use super::arms::Name;
+use super::document::{Document, Sentence};
+use super::numbers::{Spread, Stat, parse_stat, scan};
+use super::trial::{ArmData, Found, SpreadKindHint};
+
+/// A statistic in a sentence with its byte span.
+#[derive(Debug, Clone, Copy)]
+struct Frag {
+    start: usize,
+    end: usize,
+    stat: Stat,
+}
+
+/// `s[a..b]` with both ends moved onto char boundaries.
+pub(super) fn clip(s: &str, a: usize, b: usize) -> &str {
+    let mut a = a.min(s.len());
+    let mut b = b.min(s.len());
+    while !s.is_char_boundary(a) {
+        a -= 1;
+    }
+    while !s.is_char_boundary(b) {
+        b -= 1;
+    }
+    s.get(a..b.max(a)).unwrap_or("")
+}
+
+/// The spread convention the paper states ("values are mean ± SD").
+pub fn document_spread(doc: &Document) -> SpreadKindHint {
+    let (mut sd, mut se) = (0, 0);
+    let texts = doc
+        .sentences
+        .iter()
+        .map(|s| s.text.as_str())
+        .chain(doc.tables.iter().map(|t| t.caption.as_str()));
+    for t in texts {
+        if t.contains('±') || t.contains("mean") || t.contains("Mean") {
+            match SpreadKindHint::from_text(t).0 {
+                Some(Spread::Sd) => sd += 1,
+                Some(Spread::Se) => se += 1,
+                _ => {}
+            }
+        }
+    }
+    SpreadKindHint(if se > sd {
+        Some(Spread::Se)
+    } else if sd > 0 && se == 0 {
+        Some(Spread::Sd)
+    } else {
+        None
+    })
+}
+
+/// Sentences about the outcome, best first; planning text (sample size) left out.
+pub(super) fn about<'d>(doc: &'d Document, o: &Name, min: f64) -> Vec<(&'d Sentence, f64)> {
+    let mut v: Vec<(&Sentence, f64)> = doc
+        .sentences
+        .iter()
+        .filter(|s| {
+            !["sample size", "power", "assum", "hypothes", "expected"]
+                .iter()
+                .any(|w| s.lower.contains(w))
+        })
+        .map(|s| (s, o.score_words(&s.words, &s.stems)))
+        .filter(|(_, sc)| *sc >= min)
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.order.cmp(&b.0.order)));
+    v
+}
+
+/// The sentence that best names the outcome.
+pub fn best_sentence<'d>(doc: &'d Document, o: &Name) -> Option<&'d Sentence> {
+    about(doc, o, 0.5).first().map(|x| x.0)
+}
+
+const STOPS: [&str; 10] = [
+    " and ",
+    " vs",
+    " versus ",
+    " compared",
+    " than ",
+    " whereas ",
+    " while ",
+    " in ",
+    " for ",
+    " at ",
+];
+
+/// Statistics of a sentence, skipping p values, sample sizes, CIs and years.
+fn fragments(s: &str) -> Vec<Frag> {
+    let lower = s.to_lowercase();
+    let mut out: Vec<Frag> = Vec::new();
+    for n in scan(s) {
+        if out.last().is_some_and(|f| n.start < f.end) {
+            continue;
+        }
+        let before = clip(&lower, n.start.saturating_sub(14), n.start).trim_end();
+        let skip = [
+            "p =", "p=", "p <", "p<", "p >", "p>", "p ≤", "p≤", "n =", "n=", "ci", "ci:", "ci,",
+            "interval", "to", "–", "-",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
+            || (n.is_int && (1950.0..=2100.0).contains(&n.value))
+            || (n.pct && n.value == 95.0);
+        if skip {
+            continue;
+        }
+        let mut depth = 0i32;
+        let mut end = s.len().min(n.start + 60);
+        for (k, ch) in s.get(n.start..).unwrap_or("").char_indices() {
+            let pos = n.start + k;
+            if pos >= end {
+                break;
+            }
+            match ch {
+                '(' | '[' => depth += 1,
+                ')' | ']' if depth == 0 => {
+                    end = pos;
+                    break;
+                }
+                ')' | ']' => depth -= 1,
+                ';' if depth == 0 => {
+                    end = pos;
+                    break;
+                }
+                ',' if depth == 0 && s.get(pos + 1..).is_some_and(|r| r.starts_with(' ')) => {
+                    end = pos;
+                    break;
+                }
+                _ => {}
+            }
+            if depth == 0
+                && k > 0
+                && STOPS
+                    .iter()
+                    .any(|w| lower.get(pos..).is_some_and(|r| r.starts_with(w)))
+            {
+                end = pos;
+                break;
+            }
+        }
+        // Medians, ranges and intervals are not means, whatever their shape.
+        let lead = clip(&lower, n.start.saturating_sub(40), n.start);
+        let bound = [
+            "more than",
+            "less than",
+            "over",
+            "under",
+            "up to",
+            "at least",
+            "nearly",
+            "about",
+            "approximately",
+            ">",
+            "<",
+            "≥",
+            "≤",
+        ];
+        if ["median", "iqr", "range", "interquartile"]
+            .iter()
+            .any(|w| lead.contains(w))
+            || bound.iter().any(|w| lead.trim_end().ends_with(w))
+        {
+            continue;
+        }
+        let stat = parse_stat(clip(s, n.start, end), None);
+        // In prose a bare whole number is rarely an event count ("26 and 35 wk").
+        let bare = matches!(
+            stat,
+            Some(Stat::Count {
+                n: None,
+                pct: None,
+                ..
+            })
+        );
+        if let (Some(stat), false) = (stat, bare) {
+            out.push(Frag {
+                start: n.start,
+                end,
+                stat,
+            });
+        }
+    }
+    out
+}
+
+fn same_kind(a: &Stat, b: &Stat) -> bool {
+    matches!(
+        (a, b),
+        (Stat::Count { .. }, Stat::Count { .. }) | (Stat::Mean { .. }, Stat::Mean { .. })
+    )
+}
+
+/// Which fragment belongs to which arm: a "respectively" list, or the nearest mention.
+fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, f32)> {
+    let lower = s.to_lowercase();
+    if let (Some(resp), Some(last)) = (lower.find("respectively"), frags.last()) {
+        let seg = clip(s, last.end, resp);
+        let items: Vec<&str> = seg
+            .split([',', ';'])
+            .flat_map(|x| x.split(" and "))
+            .filter(|x| !x.trim().is_empty())
+            .collect();
+        let stats: Vec<usize> = (0..frags.len())
+            .filter(|k| {
+                frags
+                    .get(*k)
+                    .is_some_and(|f| !matches!(f.stat, Stat::Interval { .. }))
+            })
+            .collect();
+        if items.len() == stats.len() && items.len() >= 2 {
+            let pick = |n: &Name, other: &Name| {
+                items
+                    .iter()
+                    .position(|it| n.score(it) >= 0.5 && n.score(it) > other.score(it))
+            };
+            if let (Some(a), Some(b)) = (pick(i, c), pick(c, i))
+                && a != b
+            {
+                return Some((*stats.get(a)?, *stats.get(b)?, 0.7));
+            }
+        }
+        return None;
+    }
+    let (mi, mc) = (i.mentions(s), c.mentions(s));
+    if let Some(found) = followed_by_arm(s, &lower, frags, &mi, &mc) {
+        return Some(found);
+    }
+    let dist = |m: usize, f: &Frag| -> usize {
+        if m < f.start {
+            f.start - m
+        } else if m >= f.end {
+            m - f.end + 15
+        } else {
+            usize::MAX
+        }
+    };
+    let nearest =
+        |ms: &[usize], f: &Frag| ms.iter().map(|m| dist(*m, f)).min().unwrap_or(usize::MAX);
+    let mut best_i: Option<(usize, usize)> = None;
+    let mut best_c: Option<(usize, usize)> = None;
+    for (k, f) in frags.iter().enumerate() {
+        let (di, dc) = (nearest(&mi, f), nearest(&mc, f));
+        if di < dc && di < 100 && best_i.is_none_or(|b| di < b.1) {
+            best_i = Some((k, di));
+        } else if dc < di && dc < 100 && best_c.is_none_or(|b| dc < b.1) {
+            best_c = Some((k, dc));
+        }
+    }
+    let (a, b) = (best_i?.0, best_c?.0);
+    // More statistics than arms (a third arm, "… or the patients fed WA"):
+    // the nearest name is too often the wrong arm's (PMC1216327).
+    let conf = if frags.len() > 2 { 0.45 } else { 0.6 };
+    Some((a, b, conf))
+}
+
+/// "10.5% (42/402) in the progesterone group and 10.6% (41/388) in the
+/// placebo group" (PMC5614421): each statistic is followed by "in/among/for
+/// <arm>" before the next statistic starts. Both arms must be placed this way.
+fn followed_by_arm(
+    s: &str,
+    lower: &str,
+    frags: &[Frag],
+    mi: &[usize],
+    mc: &[usize],
+) -> Option<(usize, usize, f32)> {
+    let mut slots: [Option<usize>; 2] = [None, None];
+    for (k, f) in frags.iter().enumerate() {
+        let limit = frags
+            .get(k + 1)
+            .map_or(s.len(), |n| n.start)
+            .min(f.end + 45);
+        let tail = clip(lower, f.end, limit).trim_start_matches([')', ']', ',', ' ']);
+        let lead = ["in ", "among ", "for ", "with "]
+            .iter()
+            .any(|w| tail.starts_with(w));
+        if !lead {
+            continue;
+        }
+        let first = |ms: &[usize]| ms.iter().copied().find(|m| *m >= f.end && *m < limit);
+        let slot = match (first(mi), first(mc)) {
+            (Some(a), Some(b)) if a < b => 0,
+            (Some(_), None) => 0,
+            (_, Some(_)) => 1,
+            (None, None) => continue,
+        };
+        match slots.get_mut(slot) {
+            Some(x @ None) => *x = Some(k),
+            // The same arm twice: not a two-arm comparison this rule can read.
+            _ => return None,
+        }
+    }
+    match slots {
+        [Some(a), Some(b)] => Some((a, b, 0.7)),
+        _ => None,
+    }
+}
+
+fn arm_from(stat: &Stat, s: &Sentence, hint: SpreadKindHint, conf: f32) -> ArmData {
+    let mut d = ArmData::default();
+    let at = |v: f64| Found::new(v, &s.text, s.page, conf);
+    match *stat {
+        Stat::Count { events, n, pct } => {
+            d.n = n.map(at);
+            d.events = events.is_finite().then(|| at(events));
+            d.pct = pct.filter(|_| !events.is_finite()).map(at);
+        }
+        Stat::Mean { mean, spread, kind } => {
+            d.mean = Some(at(mean));
+            if let Some(sp) = spread {
+                d.sd = hint.resolve(kind).sd(sp, &s.text, s.page, None, conf);
+            }
+        }
+        Stat::Interval { .. } => {}
+    }
+    d
+}
+
+/// Both arms' statistics from the best sentence about the outcome that has them.
+pub fn from_sentences(
+    doc: &Document,
+    o: &Name,
+    i: &Name,
+    c: &Name,
+    spread: SpreadKindHint,
+) -> Option<(ArmData, ArmData, (String, u32))> {
+    // Only sentences naming the outcome well, with the numbers shortly after
+    // the outcome's words: in "… other respiratory morbidities and adverse
+    // infant outcomes, including serious infant composite outcome (155/406 …"
+    // (PMC5614421) the counts belong to the last outcome named, not the first.
+    for (s, _) in about(doc, o, 0.8) {
+        if s.lower.contains("baseline") {
+            continue;
+        }
+        let frags = fragments(&s.text);
+        if frags.len() < 2 {
+            continue;
+        }
+        let Some((a, b, conf)) = assign(&s.text, &frags, i, c) else {
+            continue;
+        };
+        let (Some(fa), Some(fb)) = (frags.get(a), frags.get(b)) else {
+            continue;
+        };
+        if !same_kind(&fa.stat, &fb.stat) {
+            continue;
+        }
+        let first = fa.start.min(fb.start);
+        let near = o
+            .mentions(&s.text)
+            .iter()
+            .any(|m| *m < first && first - m <= 60);
+        if !near {
+            continue;
+        }
+        // A lone decimal is a mean only where the sentence says so.
+        let lone = |st: &Stat| matches!(st, Stat::Mean { spread: None, .. });
+        if (lone(&fa.stat) || lone(&fb.stat))
+            && !(s.lower.contains("mean") || s.lower.contains("average"))
+        {
+            continue;
+        }
+        let hint = SpreadKindHint::from_text(&s.text).or(spread);
+        return Some((
+            arm_from(&fa.stat, s, hint, conf),
+            arm_from(&fb.stat, s, hint, conf),
+            (s.text.clone(), s.page),
+        ));
+    }
+    None
+}

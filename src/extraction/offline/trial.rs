@@ -1,0 +1,371 @@
+//! One comparison of a trial (intervention vs comparator on one outcome):
+//! group sizes, events, means and SDs per arm, the direction of the effect and
+//! an effect estimate, each with the quote it came from.
+//!
+//! Tables are read first (they hold most per-arm numbers), then sentences.
+//! Values are only given when both arms are found in the same table row or
+//! sentence: a number for one arm alone is too often another arm's or a
+//! baseline value.
+
+use super::arms::Name;
+use super::document::Document;
+use super::numbers::Spread;
+use super::tables::from_tables;
+use super::text;
+use crate::extraction::answer::{Derivation, DerivationInput, Evidence};
+
+/// A value with its quote, page and confidence (and derivation when computed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub value: f64,
+    pub quote: String,
+    pub page: u32,
+    pub conf: f32,
+    pub derivation: Option<Derivation>,
+}
+
+impl Found {
+    pub fn new(value: f64, quote: &str, page: u32, conf: f32) -> Found {
+        Found {
+            value,
+            quote: quote.to_owned(),
+            page,
+            conf,
+            derivation: None,
+        }
+    }
+
+    fn input(&self, name: &str) -> DerivationInput {
+        DerivationInput {
+            name: name.to_owned(),
+            value: self.value,
+            evidence: Evidence {
+                quote: self.quote.clone(),
+                page: self.page,
+            },
+        }
+    }
+
+    /// Events from a printed percentage and the arm's size: round(% × n / 100).
+    pub fn events_from_pct(pct: f64, quote: &str, page: u32, n: &Found) -> Found {
+        let value = (pct * n.value / 100.0).round();
+        let p = Found::new(pct, quote, page, n.conf);
+        Found {
+            value,
+            quote: quote.to_owned(),
+            page,
+            conf: n.conf.min(0.6) - 0.1,
+            derivation: Some(Derivation {
+                formula: "events = round(% × n / 100)".into(),
+                inputs: vec![p.input("%"), n.input("n")],
+            }),
+        }
+    }
+}
+
+/// What the paper says the spread after a mean is, when a cell or sentence does not.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SpreadKindHint(pub Option<Spread>);
+
+impl SpreadKindHint {
+    /// Reads `SD`, `SE`, `SEM`, "standard deviation", "standard error" in a text.
+    pub fn from_text(s: &str) -> SpreadKindHint {
+        let lower = s.to_lowercase();
+        let tokens: Vec<&str> = s
+            .split(|c: char| !c.is_alphanumeric() && c != '.')
+            .map(|t| t.trim_end_matches('.'))
+            .collect();
+        let se = tokens
+            .iter()
+            .any(|t| matches!(*t, "SE" | "SEM" | "S.E" | "S.E.M" | "s.e.m"))
+            || lower.contains("standard error");
+        let sd = tokens.iter().any(|t| matches!(*t, "SD" | "S.D" | "s.d"))
+            || lower.contains("standard deviation");
+        SpreadKindHint(match (sd, se) {
+            (true, false) => Some(Spread::Sd),
+            (false, true) => Some(Spread::Se),
+            _ => None,
+        })
+    }
+
+    pub fn or(self, other: SpreadKindHint) -> SpreadKindHint {
+        SpreadKindHint(self.0.or(other.0))
+    }
+
+    pub fn resolve(self, printed: Spread) -> Resolved {
+        Resolved(if printed == Spread::Unknown {
+            self.0.unwrap_or(Spread::Unknown)
+        } else {
+            printed
+        })
+    }
+}
+
+/// A spread whose kind is decided.
+#[derive(Debug, Clone, Copy)]
+pub struct Resolved(Spread);
+
+impl Resolved {
+    /// The SD: printed, or SE × √n (Cochrane Handbook 6.5.2.2) when n is known.
+    /// An unlabelled spread is taken as an SD (the usual convention) with less confidence.
+    pub fn sd(
+        self,
+        spread: f64,
+        quote: &str,
+        page: u32,
+        n: Option<&Found>,
+        conf: f32,
+    ) -> Option<Found> {
+        match self.0 {
+            Spread::Sd => Some(Found::new(spread, quote, page, conf)),
+            Spread::Unknown => Some(Found::new(spread, quote, page, conf - 0.15)),
+            Spread::Se => {
+                let n = n?;
+                let se = Found::new(spread, quote, page, conf);
+                Some(Found {
+                    value: spread * n.value.sqrt(),
+                    quote: quote.to_owned(),
+                    page,
+                    conf: (conf - 0.2).min(n.conf),
+                    derivation: Some(Derivation {
+                        formula: "SD = SE × √n".into(),
+                        inputs: vec![se.input("SE"), n.input("n")],
+                    }),
+                })
+            }
+        }
+    }
+}
+
+/// The numbers of one arm for one outcome.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArmData {
+    pub n: Option<Found>,
+    pub events: Option<Found>,
+    pub mean: Option<Found>,
+    pub sd: Option<Found>,
+    /// A percentage printed without its events (the trap of `%` without n).
+    pub pct: Option<Found>,
+}
+
+impl ArmData {
+    /// 0 = binary, 1 = continuous, 2 = nothing.
+    pub fn kind(&self) -> u8 {
+        if self.mean.is_some() {
+            1
+        } else if self.events.is_some() || self.pct.is_some() {
+            0
+        } else {
+            2
+        }
+    }
+
+    /// The arm's result as one number for comparing arms: a mean or a proportion.
+    fn level(&self) -> Option<f64> {
+        if let Some(m) = &self.mean {
+            return Some(m.value);
+        }
+        if let (None, Some(p)) = (&self.events, &self.pct) {
+            return Some(p.value / 100.0);
+        }
+        let (e, n) = (self.events.as_ref()?, self.n.as_ref()?);
+        (n.value > 0.0).then(|| e.value / n.value)
+    }
+}
+
+/// The direction of effect with its quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Direction {
+    /// "significantly increased", "significantly decreased" or "no significant difference".
+    pub label: &'static str,
+    pub quote: String,
+    pub page: u32,
+    pub conf: f32,
+}
+
+/// An effect estimate (OR, RR, HR, MD, …) with its interval and p value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Estimate {
+    pub measure: Option<String>,
+    pub value: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub p: Option<f64>,
+    pub quote: String,
+    pub page: u32,
+}
+
+/// Everything found for one comparison.
+#[derive(Debug, Clone, Default)]
+pub struct Comparison {
+    pub i: ArmData,
+    pub c: ArmData,
+    /// "binary" or "continuous", with confidence.
+    pub outcome_type: Option<(&'static str, f32)>,
+    pub direction: Option<Direction>,
+    pub estimate: Option<Estimate>,
+    /// The passage that best states the outcome (evidence for the echoed names).
+    pub outcome_quote: Option<(String, u32)>,
+}
+
+pub const UP: &str = "significantly increased";
+pub const DOWN: &str = "significantly decreased";
+pub const SAME: &str = "no significant difference";
+
+/// Words of an outcome that make it a count of people with an event.
+const BINARY_WORDS: [&str; 14] = [
+    "rate",
+    "incidence",
+    "proportion",
+    "number of",
+    "events",
+    "death",
+    "mortality",
+    "adverse",
+    "success",
+    "eradication",
+    "occurrence",
+    "percentage",
+    "risk",
+    "complication",
+];
+
+/// Extracts one comparison from the paper.
+pub fn compare(
+    doc: &Document,
+    abbr: &std::collections::BTreeMap<String, String>,
+    intervention: &str,
+    comparator: &str,
+    outcome: &str,
+) -> Comparison {
+    let i = Name::new(intervention, abbr);
+    let c = Name::new(comparator, abbr);
+    let o = Name::new(outcome, abbr);
+    let mut out = Comparison::default();
+    if i.stems.is_empty() && i.abbrevs.is_empty() {
+        return out;
+    }
+    let doc_spread = text::document_spread(doc);
+    let table = from_tables(&doc.tables, &o, &i, &c, doc_spread, outcome);
+    let mut row_sig = None;
+    let from_table = table.is_some();
+    if let Some(hit) = table {
+        out.outcome_quote = Some((hit.quote.clone(), hit.page));
+        out.i = hit.i;
+        out.c = hit.c;
+        row_sig = hit.significant.map(|s| (s, hit.quote, hit.page));
+    } else if let Some((ai, ac, q)) = text::from_sentences(doc, &o, &i, &c, doc_spread) {
+        out.outcome_quote = Some(q);
+        out.i = ai;
+        out.c = ac;
+    }
+    // Group sizes the row or sentence did not give come from the allocation text.
+    let sizes = [out.i.n.is_none(), out.c.n.is_none()];
+    if sizes[0] || sizes[1] {
+        let (ni, nc) = super::sizes::group_sizes(doc, &i, &c, outcome);
+        if sizes[0] {
+            out.i.n = ni;
+        }
+        if sizes[1] {
+            out.c.n = nc;
+        }
+    }
+    // Percentages printed without events become events once n is known, for
+    // outcomes that count people (a "90% score" is not a proportion of people).
+    let lower = outcome.to_lowercase();
+    let binary_words = BINARY_WORDS.iter().any(|w| lower.contains(w));
+    for arm in [&mut out.i, &mut out.c] {
+        if !binary_words && !from_table {
+            break;
+        }
+        if let (None, Some(p), Some(n)) = (&arm.events, &arm.pct, &arm.n) {
+            arm.events = Some(Found::events_from_pct(p.value, &p.quote, p.page, n));
+        }
+    }
+    out.outcome_type = match (out.i.kind(), out.c.kind()) {
+        (0, 0) => Some(("binary", 0.85)),
+        (1, 1) => Some(("continuous", 0.85)),
+        _ => Some(if binary_words {
+            ("binary", 0.45)
+        } else {
+            ("continuous", 0.4)
+        }),
+    };
+    // Direction sentences are matched on the outcome's own words: "35 wk" in
+    // "leucocyte count between 26 and 35 wk" must not make a sentence on
+    // lymphocyte counts at 35 wk about it.
+    let core = Name::new(&core_outcome(outcome), abbr);
+    let o_dir = if core.stems.is_empty() { &o } else { &core };
+    out.direction = direction(doc, o_dir, &i, &c, &out, row_sig);
+    out.estimate = super::direction::estimate(doc, &o);
+    if out.outcome_quote.is_none() {
+        out.outcome_quote = text::best_sentence(doc, &o).map(|s| (s.text.clone(), s.page));
+    }
+    out
+}
+
+/// The outcome without numbers and time points ("at 35 wk", "visit 3B").
+pub fn core_outcome(outcome: &str) -> String {
+    const TIME: [&str; 22] = [
+        "wk",
+        "wks",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "day",
+        "days",
+        "year",
+        "years",
+        "visit",
+        "min",
+        "minutes",
+        "h",
+        "hr",
+        "hours",
+        "baseline",
+        "between",
+        "at",
+        "after",
+        "gestation",
+        "follow-up",
+    ];
+    outcome
+        .split_whitespace()
+        .filter(|w| {
+            let t = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            !(TIME.contains(&t.as_str()) || t.chars().any(|c| c.is_ascii_digit()))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Direction: stated in a sentence about the outcome, or a table p value with
+/// the arms' numbers giving the sign.
+fn direction(
+    doc: &Document,
+    o: &Name,
+    i: &Name,
+    c: &Name,
+    cmp: &Comparison,
+    row_sig: Option<(bool, String, u32)>,
+) -> Option<Direction> {
+    let by_numbers = match (cmp.i.level(), cmp.c.level()) {
+        (Some(a), Some(b)) if a > b => Some(UP),
+        (Some(a), Some(b)) if a < b => Some(DOWN),
+        _ => None,
+    };
+    if let Some(d) = super::direction::stated_direction(doc, o, i, c, by_numbers) {
+        return Some(d);
+    }
+    let (sig, quote, page) = row_sig?;
+    let label = if !sig { SAME } else { by_numbers? };
+    Some(Direction {
+        label,
+        quote,
+        page,
+        conf: 0.6,
+    })
+}
