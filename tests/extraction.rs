@@ -544,3 +544,50 @@ async fn the_openai_path_grounds_answers_and_survives_an_outage(pool: PgPool) {
     assert_eq!(stored, 1);
     env.stop().await;
 }
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn the_demo_reports_give_verified_study_characteristics_offline(pool: PgPool) {
+    let env = env(pool.clone(), None, None).await;
+    let mut documents = Vec::new();
+    for report in evistream::documents::demo_pdfs::demo_trial_reports() {
+        documents.push(env.upload(report.file_name, report.bytes).await);
+    }
+    for &document in &documents {
+        wait_ready(&pool, document).await;
+    }
+    let version = active_form(&env, "study_characteristics").await;
+    let (status, run) = env
+        .call(
+            "start_run",
+            &format!(
+                "project_id={}&form_version_id={version}&extractor=offline&document_ids=&seeds_csv=",
+                env.project
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{run}");
+    let run = Uuid::parse_str(run.as_str().unwrap()).unwrap();
+    let detail = wait_run(&env, run).await;
+    assert_eq!(detail["run"]["status"], "succeeded", "{detail}");
+    let (_, values) = env
+        .call("run_values", &format!("id={run}&offset=0&limit=500"))
+        .await;
+    let values = values.as_array().unwrap();
+    // "A total of 612 participants were randomized (306 per arm)." in the
+    // SOLSTICE report: the one total it states, verified against its quote.
+    let totals: Vec<&Value> = values
+        .iter()
+        .filter(|v| v["field_path"] == "total_randomised" && v["not_reported"] == false)
+        .collect();
+    assert!(
+        totals
+            .iter()
+            .any(|v| v["value"] == 612 && v["grounded"] == true && v["supported"] == true),
+        "{totals:?}\nall values: {values:#?}"
+    );
+    // Whatever is answered is either verified or flagged, never a bare claim.
+    for value in values.iter().filter(|v| v["not_reported"] == false) {
+        assert!(value["quote"].is_string(), "{value}");
+    }
+    env.stop().await;
+}

@@ -179,7 +179,20 @@ async fn run(ctx: JobContext, services: ExtractionServices) -> JobResult {
         .collect()
         .await;
     if ctx.is_cancelled() {
-        mark_finished(&ctx.db, run_id, "cancelled").await?;
+        // Stopped either because someone cancelled the run, or because another
+        // worker took the job over (this one was presumed dead): only the
+        // first is the run's end; the new holder owns the run's status.
+        let requested = sqlx::query_scalar!(
+            "SELECT cancel_requested FROM jobs WHERE id = $1",
+            ctx.job.id
+        )
+        .fetch_optional(&ctx.db)
+        .await
+        .map_err(retry)?
+        .unwrap_or(false);
+        if requested {
+            mark_finished(&ctx.db, run_id, "cancelled").await?;
+        }
         return Err(JobError::Cancelled);
     }
     if let Some(err) = errors.into_iter().next() {
@@ -207,8 +220,10 @@ async fn run(ctx: JobContext, services: ExtractionServices) -> JobResult {
 }
 
 async fn mark_finished(pool: &PgPool, run: Uuid, status: &str) -> JobResult {
+    // A finished run is never finished again by a late worker.
     sqlx::query!(
-        "UPDATE extraction_runs SET status = $2, finished_at = now() WHERE id = $1",
+        r#"UPDATE extraction_runs SET status = $2, finished_at = now()
+           WHERE id = $1 AND status IN ('queued', 'running')"#,
         run,
         status
     )

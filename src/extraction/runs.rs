@@ -2,8 +2,6 @@
 //! starting, cancelling and retrying runs; reading their progress and values.
 //! The run job itself is in `run_job.rs`.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -524,19 +522,4 @@ pub async fn values_for_caller(
             stale: r.stale,
         })
         .collect())
-}
-
-/// Counts of runs and forms for a project page.
-pub async fn project_counts(
-    pool: &PgPool,
-    project: Uuid,
-) -> Result<BTreeMap<&'static str, i64>, AppError> {
-    let row = sqlx::query!(
-        r#"SELECT (SELECT count(*) FROM forms WHERE project_id = $1) AS "forms!",
-                  (SELECT count(*) FROM extraction_runs WHERE project_id = $1) AS "runs!""#,
-        project
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok(BTreeMap::from([("forms", row.forms), ("runs", row.runs)]))
 }

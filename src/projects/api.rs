@@ -32,6 +32,10 @@ pub struct ProjectSummary {
     pub can_manage: bool,
     pub created_at: DateTime<Utc>,
     pub document_count: i64,
+    pub form_count: i64,
+    pub run_count: i64,
+    /// Generated extraction plans wait for a person's review before they are active.
+    pub require_plan_review: bool,
     /// The latest change to the project or its documents.
     pub last_activity: DateTime<Utc>,
 }

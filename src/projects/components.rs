@@ -71,11 +71,13 @@ pub fn ProjectsPage() -> impl IntoView {
                                 let pages = (list.total.max(1) as u32).div_ceil(list.page_size);
                                 let current = list.page;
                                 view! {
-                                    <table class="table" aria-label="Projects">
+                                    <table class="table responsive" aria-label="Projects">
                                         <thead>
                                             <tr>
                                                 <th scope="col">"Project"</th>
                                                 <th scope="col">"Documents"</th>
+                                                <th scope="col">"Forms"</th>
+                                                <th scope="col">"Runs"</th>
                                                 <th scope="col">"Last activity"</th>
                                                 <th scope="col">"Access"</th>
                                             </tr>
@@ -87,13 +89,15 @@ pub fn ProjectsPage() -> impl IntoView {
                                                 .map(|project| {
                                                     view! {
                                                         <tr>
-                                                            <td>
+                                                            <td data-label="Project">
                                                                 <a class="project-name" href=format!("/projects/{}", project.id)>{project.name}</a>
                                                                 <span class="muted">" "{project.owner_email}</span>
                                                             </td>
-                                                            <td>{project.document_count}</td>
-                                                            <td>{project.last_activity.format("%Y-%m-%d %H:%M").to_string()}</td>
-                                                            <td><span class="badge">{project.access}</span></td>
+                                                            <td data-label="Documents">{project.document_count}</td>
+                                                            <td data-label="Forms">{project.form_count}</td>
+                                                            <td data-label="Runs">{project.run_count}</td>
+                                                            <td data-label="Last activity">{project.last_activity.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                                            <td data-label="Access"><span class="badge">{project.access}</span></td>
                                                         </tr>
                                                     }
                                                 })
@@ -238,6 +242,7 @@ fn ProjectView(
                     <p class="form-error" role="alert">{move || error_of(share.value().get())}</p>
                     <button type="submit" class="button">"Share"</button>
                 </ActionForm>
+                <PlanReviewSetting project=project.id required=project.require_plan_review />
                 <DeleteButton id=project.id />
             </section>
         })
@@ -249,6 +254,12 @@ fn ProjectView(
             <p><a href="/projects">"← All projects"</a></p>
             <h1>{project.name.clone()}</h1>
             <p>{project.description.clone()}</p>
+            <p class="muted" data-testid="project-counts">
+                {format!(
+                    "{} documents · {} forms · {} runs",
+                    project.document_count, project.form_count, project.run_count
+                )}
+            </p>
             <p class="muted" data-testid="project-access">
                 {format!("Owner: {} · your access: {}", project.owner_email, project.access)}
             </p>
@@ -273,6 +284,34 @@ fn ProjectView(
         <crate::forms::components::ProjectForms project=project.id can_edit=project.can_edit />
         <crate::extraction::components::ProjectRuns project=project.id can_run=project.can_edit />
         {manage}
+    }
+}
+
+/// Whether generated extraction plans wait for review before they are active.
+#[component]
+fn PlanReviewSetting(project: Uuid, required: bool) -> impl IntoView {
+    let set = ServerAction::<crate::forms::api::SetPlanReview>::new();
+    let toasts = use_toasts();
+    Effect::new(move |_| match set.value().get() {
+        Some(Ok(())) => toasts.success("Setting saved."),
+        Some(Err(err)) => toasts.error(format!("Not saved: {err}")),
+        None => {}
+    });
+    view! {
+        <h2>"Extraction plans"</h2>
+        <label class="choice">
+            <input
+                type="checkbox"
+                prop:checked=required
+                on:change=move |ev| {
+                    set.dispatch(crate::forms::api::SetPlanReview {
+                        project_id: project,
+                        required: event_target_checked(&ev),
+                    });
+                }
+            />
+            " A generated plan waits for review before it can be run"
+        </label>
     }
 }
 

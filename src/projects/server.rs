@@ -80,6 +80,9 @@ struct Row {
     member_role: Option<String>,
     created_at: DateTime<Utc>,
     document_count: i64,
+    form_count: i64,
+    run_count: i64,
+    require_plan_review: bool,
     last_activity: DateTime<Utc>,
 }
 
@@ -107,6 +110,9 @@ fn summary(user: &SignedInUser, row: Row) -> ProjectSummary {
         can_manage: decide(user.role, relation, Action::Manage).is_ok(),
         created_at: row.created_at,
         document_count: row.document_count,
+        form_count: row.form_count,
+        run_count: row.run_count,
+        require_plan_review: row.require_plan_review,
         last_activity: row.last_activity,
     }
 }
@@ -122,6 +128,9 @@ pub async fn list_visible(
         r#"SELECT p.id, p.name, p.description, u.email AS owner_email, p.owner_id,
                   m.role AS "member_role?", p.created_at AS "created_at: DateTime<Utc>",
                   coalesce(d.count, 0) AS "document_count!",
+                  (SELECT count(*) FROM forms WHERE project_id = p.id) AS "form_count!",
+                  (SELECT count(*) FROM extraction_runs WHERE project_id = p.id) AS "run_count!",
+                  p.require_plan_review,
                   greatest(p.updated_at, d.last_change) AS "last_activity!: DateTime<Utc>"
            FROM projects p
            JOIN users u ON u.id = p.owner_id
@@ -167,6 +176,9 @@ pub async fn list_visible(
                     member_role: row.member_role,
                     created_at: row.created_at,
                     document_count: row.document_count,
+                    form_count: row.form_count,
+                    run_count: row.run_count,
+                    require_plan_review: row.require_plan_review,
                     last_activity: row.last_activity,
                 },
             )
@@ -207,6 +219,9 @@ pub async fn detail(
         r#"SELECT p.id, p.name, p.description, u.email AS owner_email, p.owner_id,
                   m.role AS "member_role?", p.created_at AS "created_at: DateTime<Utc>",
                   (SELECT count(*) FROM documents WHERE project_id = p.id) AS "document_count!",
+                  (SELECT count(*) FROM forms WHERE project_id = p.id) AS "form_count!",
+                  (SELECT count(*) FROM extraction_runs WHERE project_id = p.id) AS "run_count!",
+                  p.require_plan_review,
                   greatest(p.updated_at, (SELECT max(updated_at) FROM documents WHERE project_id = p.id))
                       AS "last_activity!: DateTime<Utc>"
            FROM projects p

@@ -183,6 +183,7 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
     let shutdown = shutdown::on_signal();
     let metrics = metrics::handle();
     metrics::spawn_upkeep(metrics.clone());
+    crate::extraction::llm::describe_metrics();
 
     let config = Arc::new(config);
     crate::auth::session::spawn_expired_deletion(pool.clone());

@@ -120,15 +120,29 @@ fn FieldList(
         definition.with(|d| level(&d.fields, &parent_for_len).map_or(0, <[FieldDef]>::len))
     });
     let parent_for_add = parent.clone();
-    let add_label = if parent.is_empty() {
-        "Add field".to_owned()
-    } else {
-        format!("Add field to sub-form {}", path_id(&parent))
+    // Named after the sub-form's label, so each "Add field" button says where it adds.
+    let parent_name = {
+        let parent = parent.clone();
+        move || {
+            definition.with(|d| {
+                field(&d.fields, &parent).map(|f| {
+                    if f.label.is_empty() {
+                        format!("sub-form {}", f.key)
+                    } else {
+                        f.label.clone()
+                    }
+                })
+            })
+        }
     };
-    let list_label = if parent.is_empty() {
-        "Fields".to_owned()
-    } else {
-        format!("Fields of sub-form {}", path_id(&parent))
+    let name_for_list = parent_name.clone();
+    let add_label = move || match parent_name() {
+        None => "Add field".to_owned(),
+        Some(name) => format!("Add field to {name}"),
+    };
+    let list_label = move || match name_for_list() {
+        None => "Fields".to_owned(),
+        Some(name) => format!("Fields of {name}"),
     };
     view! {
         <ol class="field-list" aria-label=list_label>

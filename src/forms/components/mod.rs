@@ -142,7 +142,7 @@ fn NewFormControls(
             <summary>"New form"</summary>
             <ActionForm action=create attr:class="stacked-form">
                 <input type="hidden" name="project_id" value=project_id />
-                <label for="new-form-name">"Name"</label>
+                <label for="new-form-name">"Name of the new form"</label>
                 <input id="new-form-name" name="name" required maxlength="200" />
                 <label for="new-form-preset">"Start from"</label>
                 <select id="new-form-preset" name="preset">
