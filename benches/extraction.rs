@@ -476,8 +476,9 @@ fn gold_icos() -> BTreeMap<String, Vec<BTreeMap<String, Value>>> {
 }
 
 /// Converts the 20 trials (timed, the reference) and extracts the comparisons
-/// step of each (timed); returns the converted pages for the grounding part.
-fn offline_per_document() -> Vec<Vec<PageText>> {
+/// step of each (timed); returns the report and the converted pages (the
+/// grounding part quotes them as sentences that are not in its paper).
+fn offline_per_document() -> (String, Vec<Vec<PageText>>) {
     let dir = corpus_dir().join("rct-dev/articles/pdf");
     let mut pdfs: Vec<_> = std::fs::read_dir(&dir)
         .expect("rct-dev PDFs")
@@ -522,26 +523,23 @@ fn offline_per_document() -> Vec<Vec<PageText>> {
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     let max = |v: &[f64]| v.iter().copied().fold(0.0f64, f64::max);
-    println!(
-        "(c) offline extractor over {} rct-dev trials ({entries} seeded ICOs, comparisons step)",
-        pdfs.len()
-    );
-    println!(
-        "    extraction {:.3} s/document (max {:.3} s); reference: in-process conversion {:.3} s/document (max {:.3} s); extraction / conversion {:.2}×",
+    let report = format!(
+        "(c) offline extractor over {} rct-dev trials ({entries} seeded ICOs, comparisons step)\n    extraction {:.3} s/document (max {:.3} s); reference: in-process conversion {:.3} s/document (max {:.3} s); extraction / conversion {:.2}×",
+        pdfs.len(),
         mean(&extraction),
         max(&extraction),
         mean(&conversion),
         max(&conversion),
         mean(&extraction) / mean(&conversion)
     );
-    all_pages
+    (report, all_pages)
 }
 
 #[tokio::main]
 async fn main() {
     run_throughput().await;
 
-    let trials = tokio::task::spawn_blocking(offline_per_document)
+    let (offline_report, trials) = tokio::task::spawn_blocking(offline_per_document)
         .await
         .expect("offline part");
 
@@ -564,4 +562,5 @@ async fn main() {
     pages.truncate(GROUNDING_PAGES);
     let other = trials.first().cloned().unwrap_or_default();
     grounding_throughput(&pages, &other);
+    println!("{offline_report}");
 }

@@ -10,7 +10,7 @@ async function expectAccessible(page: Page, what: string) {
 
 test("on the demo project, run a preset with the offline extractor and open a value's quote; a viewer cannot run", async ({ browser }) => {
   test.setTimeout(150_000);
-  const page = await browser.newPage();
+  const page = await (await browser.newContext()).newPage();
   await registerFreshUser(page);
   await gotoHydrated(page, "/projects");
   await page.getByRole("button", { name: "Create a demo project" }).click();
@@ -56,7 +56,7 @@ test("on the demo project, run a preset with the offline extractor and open a va
   await expectAccessible(page, "run page");
 
   // A viewer sees the run but cannot start or cancel one.
-  const viewer = await browser.newPage();
+  const viewer = await (await browser.newContext()).newPage();
   const viewerEmail = await registerFreshUser(viewer);
   await gotoHydrated(page, projectUrl);
   await page.getByLabel("Email address of a registered user").fill(viewerEmail);

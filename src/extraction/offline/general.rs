@@ -111,12 +111,28 @@ fn scalar(doc: &Document, abbr: &BTreeMap<String, String>, f: &FieldDef) -> Fiel
     let ps = passages(doc, abbr, f);
     let conf = |score: f64, base: f32| (base + 0.3 * score as f32).min(0.8);
     match f.field_type {
+        // A short value at a cue, or nothing: a whole sentence is no answer.
         FieldType::Text => {
-            if let Some((s, sc)) = ps.first() {
+            if let Some((v, q, page, c)) = super::short::text(doc, f) {
+                return FieldAnswer::reported(json!(v), &q, page, c);
+            }
+            // A field of no known kind ("Aim of the study"): the sentence
+            // about it, as before.
+            if super::cues::kind(f) == super::cues::Kind::Other
+                && let Some((s, sc)) = ps.first()
+            {
                 return FieldAnswer::reported(json!(s.text), &s.text, s.page, conf(*sc, 0.2));
             }
         }
         FieldType::Number | FieldType::Integer => {
+            if let Some((v, q, page, c)) = super::totals::total(doc, f) {
+                let v = if f.field_type == FieldType::Integer {
+                    json!(v as i64)
+                } else {
+                    json!(v)
+                };
+                return FieldAnswer::reported(v, &q, page, c);
+            }
             if let Some(a) = counted(doc, f) {
                 return a;
             }
@@ -168,8 +184,8 @@ fn scalar(doc: &Document, abbr: &BTreeMap<String, String>, f: &FieldDef) -> Fiel
         }
         FieldType::SingleChoice | FieldType::MultipleChoice => return choice(doc, abbr, f, &ps),
         FieldType::TextList => {
-            if let Some((s, sc)) = ps.first() {
-                return FieldAnswer::reported(json!([s.text]), &s.text, s.page, conf(*sc, 0.1));
+            if let Some((items, q, page, c)) = super::short::list(doc, f) {
+                return FieldAnswer::reported(json!(items), &q, page, c);
             }
         }
         FieldType::Subform => {}

@@ -16,7 +16,8 @@
 //! - `arms`: words, abbreviations and fuzzy matching of names;
 //! - `tables`, `text`, `direction`, `trial`: the comparisons of a trial (outcome-results preset);
 //! - `sizes`: group sizes from allocation text, only where the analysed n cannot differ;
-//! - `general`: any field of any form.
+//! - `general`: any field of any form; `totals` (counts of participants),
+//!   `cues`, `places`, `short` (short text values at labelled lead-ins and cue phrases).
 //!
 //! Seeded values (the intervention, comparator and outcome a user gives for an
 //! entry) come back as given: `value` = the seed, `not_reported = false`,
@@ -36,15 +37,19 @@
 
 mod arms;
 mod blocks;
+mod cues;
 mod direction;
 mod document;
 mod general;
 mod headers;
 mod numbers;
+mod places;
 mod pvalues;
+mod short;
 mod sizes;
 mod tables;
 mod text;
+mod totals;
 mod trial;
 
 use std::collections::BTreeMap;
@@ -241,6 +246,8 @@ fn estimate_part(g: &FieldDef, cmp: &Comparison) -> FieldAnswer {
     }
 }
 
+#[cfg(test)]
+mod cue_tests;
 #[cfg(test)]
 mod papers;
 #[cfg(test)]

@@ -54,18 +54,31 @@ fn unique_key(siblings: &[FieldDef], base: &str) -> String {
 
 /// Moves keyboard focus to the element with `id` once the view has updated.
 fn focus_later(id: String) {
+    focus_first_enabled(vec![id]);
+}
+
+/// Moves keyboard focus to the first of `ids` that exists and is not
+/// disabled (a field moved to the top has a disabled "Move up").
+fn focus_first_enabled(ids: Vec<String>) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
         use leptos::wasm_bindgen::JsCast;
-        if let Some(element) = document()
-            .get_element_by_id(&id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
+        for id in &ids {
+            let Some(element) = document()
+                .get_element_by_id(id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            else {
+                continue;
+            };
+            if element.has_attribute("disabled") {
+                continue;
+            }
             let _ = element.focus();
+            return;
         }
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = id;
+    let _ = ids;
 }
 
 /// The field being dragged, shared by the editors of one builder.
@@ -239,12 +252,27 @@ fn FieldEditor(
             if moved {
                 let mut new_path = parent.clone();
                 new_path.push(target as usize);
-                let which = if delta < 0 { "up" } else { "down" };
-                focus_later(format!("field-{}-move-{which}", path_id(&new_path)));
+                let (which, other) = if delta < 0 {
+                    ("up", "down")
+                } else {
+                    ("down", "up")
+                };
+                let id = path_id(&new_path);
+                focus_first_enabled(vec![
+                    format!("field-{id}-move-{which}"),
+                    format!("field-{id}-move-{other}"),
+                ]);
             }
         }
     };
     let (move_up, move_down) = (move_by.clone(), move_by);
+    let is_last = {
+        let parent = parent.clone();
+        move || {
+            definition
+                .with(|d| level(&d.fields, &parent).is_none_or(|fields| index + 1 >= fields.len()))
+        }
+    };
     let duplicate = {
         let parent = parent.clone();
         move |_| {
@@ -361,7 +389,7 @@ fn FieldEditor(
                     <button type="button" class="button button-secondary button-small" id=format!("field-{id}-move-up")
                         disabled=index == 0 on:click=move |_| move_up(-1)>"Move up"</button>
                     <button type="button" class="button button-secondary button-small" id=format!("field-{id}-move-down")
-                        on:click=move |_| move_down(1)>"Move down"</button>
+                        disabled=is_last on:click=move |_| move_down(1)>"Move down"</button>
                     <button type="button" class="button button-secondary button-small" on:click=duplicate>"Duplicate"</button>
                     <button type="button" class="button button-secondary button-small" on:click=remove>"Remove"</button>
                 </div>
