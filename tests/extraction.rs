@@ -214,6 +214,19 @@ async fn active_form(env: &Env, preset: &str) -> Uuid {
     version
 }
 
+/// Starts a run over every ready document; (status, body).
+async fn start_run(env: &Env, version: Uuid, extractor: &str, seeds: &str) -> (u16, Value) {
+    env.call(
+        "start_run",
+        &format!(
+            "project_id={}&form_version_id={version}&extractor={extractor}&document_ids=&seeds_csv={}",
+            env.project,
+            encode(seeds)
+        ),
+    )
+    .await
+}
+
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
 async fn an_offline_run_stores_one_grounded_result_per_document_and_step(pool: PgPool) {
     let env = env(pool.clone(), None, None).await;
@@ -244,16 +257,13 @@ async fn an_offline_run_stores_one_grounded_result_per_document_and_step(pool: P
     seeds.push_str(&String::from_utf8(writer.into_inner().unwrap()).unwrap());
 
     // A seed naming an unknown document changes nothing and names the problem.
-    let (status, body) = env
-        .call(
-            "start_run",
-            &format!(
-                "project_id={}&form_version_id={version}&extractor=offline&document_ids=&seeds_csv={}",
-                env.project,
-                encode("document,intervention\nnot-here.pdf,X\n")
-            ),
-        )
-        .await;
+    let (status, body) = start_run(
+        &env,
+        version,
+        "offline",
+        "document,intervention\nnot-here.pdf,X\n",
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains("not-here.pdf"), "{body}");
     let runs: i64 = sqlx::query_scalar("SELECT count(*) FROM extraction_runs")
@@ -262,16 +272,7 @@ async fn an_offline_run_stores_one_grounded_result_per_document_and_step(pool: P
         .unwrap();
     assert_eq!(runs, 0);
 
-    let (status, run) = env
-        .call(
-            "start_run",
-            &format!(
-                "project_id={}&form_version_id={version}&extractor=offline&document_ids=&seeds_csv={}",
-                env.project,
-                encode(&seeds)
-            ),
-        )
-        .await;
+    let (status, run) = start_run(&env, version, "offline", &seeds).await;
     assert_eq!(status, 200, "{run}");
     let run = Uuid::parse_str(run.as_str().unwrap()).unwrap();
     let detail = wait_run(&env, run).await;
@@ -453,15 +454,7 @@ async fn the_openai_path_grounds_answers_and_survives_an_outage(pool: PgPool) {
         .lock()
         .unwrap()
         .push_back((200, completion(&answer)));
-    let (status, run) = env
-        .call(
-            "start_run",
-            &format!(
-                "project_id={}&form_version_id={version}&extractor=openai&document_ids=&seeds_csv=",
-                env.project
-            ),
-        )
-        .await;
+    let (status, run) = start_run(&env, version, "openai", "").await;
     assert_eq!(status, 200, "{run}");
     let run = Uuid::parse_str(run.as_str().unwrap()).unwrap();
     let detail = wait_run(&env, run).await;
@@ -492,15 +485,7 @@ async fn the_openai_path_grounds_answers_and_survives_an_outage(pool: PgPool) {
         .lock()
         .unwrap()
         .push_back((200, completion(&wrong)));
-    let (_, run2) = env
-        .call(
-            "start_run",
-            &format!(
-                "project_id={}&form_version_id={version}&extractor=openai&document_ids=&seeds_csv=",
-                env.project
-            ),
-        )
-        .await;
+    let (_, run2) = start_run(&env, version, "openai", "").await;
     let run2 = Uuid::parse_str(run2.as_str().unwrap()).unwrap();
     wait_run(&env, run2).await;
     let (_, values) = env
@@ -548,15 +533,7 @@ async fn the_openai_path_grounds_answers_and_survives_an_outage(pool: PgPool) {
             queue.push_back((200, completion(&answer)));
         }
     }
-    let (_, run3) = env
-        .call(
-            "start_run",
-            &format!(
-                "project_id={}&form_version_id={version}&extractor=openai&document_ids=&seeds_csv=",
-                env.project
-            ),
-        )
-        .await;
+    let (_, run3) = start_run(&env, version, "openai", "").await;
     let run3 = Uuid::parse_str(run3.as_str().unwrap()).unwrap();
     let failed = wait_run(&env, run3).await;
     assert_eq!(failed["run"]["status"], "partial", "{failed}");
@@ -605,15 +582,7 @@ async fn the_demo_reports_give_verified_study_characteristics_offline(pool: PgPo
         wait_ready(&pool, document).await;
     }
     let version = active_form(&env, "study_characteristics").await;
-    let (status, run) = env
-        .call(
-            "start_run",
-            &format!(
-                "project_id={}&form_version_id={version}&extractor=offline&document_ids=&seeds_csv=",
-                env.project
-            ),
-        )
-        .await;
+    let (status, run) = start_run(&env, version, "offline", "").await;
     assert_eq!(status, 200, "{run}");
     let run = Uuid::parse_str(run.as_str().unwrap()).unwrap();
     let detail = wait_run(&env, run).await;

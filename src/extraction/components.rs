@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::api::{
@@ -12,6 +12,7 @@ use super::api::{
     get_run, list_runs, run_options, run_values,
 };
 use crate::error::AppError;
+use crate::ui::messages::{error_text, route_id};
 use crate::ui::skeleton::Skeleton;
 use crate::ui::toast::use_toasts;
 
@@ -22,19 +23,6 @@ fn status_class(status: RunStatus) -> &'static str {
         RunStatus::Partial => "badge badge-bad",
         RunStatus::Cancelled => "badge badge-cancelled",
         _ => "badge badge-busy",
-    }
-}
-
-fn error_text<T>(result: Option<Result<T, AppError>>) -> Option<String> {
-    match result {
-        Some(Err(AppError::Validation { message, fields })) if !fields.is_empty() => Some(
-            std::iter::once(message)
-                .chain(fields.into_iter().map(|f| f.message))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
-        Some(Err(err)) => Some(err.to_string()),
-        _ => None,
     }
 }
 
@@ -165,8 +153,7 @@ fn StartRunForm(project: Uuid, start: ServerAction<StartRun>) -> impl IntoView {
 /// `/projects/:id/runs/:run`.
 #[component]
 pub fn RunPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("run").and_then(|raw| Uuid::parse_str(&raw).ok()));
+    let id = route_id("run");
     let refresh = RwSignal::new(0u32);
     let detail = Resource::new(
         move || (id(), refresh.get()),

@@ -332,7 +332,11 @@ async fn run_document(
         })
         .collect();
     let paper = Paper::new(&grounding_pages);
-    for step in steps {
+    // The steps of a document run at once, each waiting for a slot of the
+    // process-wide semaphore, so slots never idle while work is left.
+    let paper = &paper;
+    let text = &text;
+    let results = futures::future::join_all(steps.into_iter().map(|step| async move {
         if ctx.is_cancelled() {
             return Ok(());
         }
@@ -358,7 +362,7 @@ async fn run_document(
         let elapsed_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
         match outcome {
             Ok(output) => {
-                let values = ground_answer(&loaded.definition, step, &output.answer, seeds, &paper);
+                let values = ground_answer(&loaded.definition, step, &output.answer, seeds, paper);
                 store_step(
                     &ctx.db,
                     StoredStep {
@@ -387,7 +391,10 @@ async fn run_document(
         let now = done.fetch_add(1, Ordering::Relaxed) + 1;
         ctx.progress(now, total, &format!("{} · {}", text.name, step.title))
             .await?;
-    }
+        Ok(())
+    }))
+    .await;
+    results.into_iter().collect::<JobResult>()?;
     Ok(())
 }
 

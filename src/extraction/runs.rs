@@ -136,8 +136,13 @@ async fn summary(pool: &PgPool, row: SummaryRow) -> Result<RunSummary, AppError>
     })
 }
 
-pub async fn list(pool: &PgPool, project: Uuid) -> Result<Vec<RunSummary>, AppError> {
-    let rows = sqlx::query_as!(
+/// Runs of `project` (newest first, at most 100), or the one run `run`.
+async fn summary_rows(
+    pool: &PgPool,
+    project: Option<Uuid>,
+    run: Option<Uuid>,
+) -> Result<Vec<SummaryRow>, AppError> {
+    Ok(sqlx::query_as!(
         SummaryRow,
         r#"SELECT r.id, r.project_id, f.id AS form_id, f.name AS form_name, v.version AS form_version,
                   r.extractor, r.model, r.status, r.job_id,
@@ -149,13 +154,18 @@ pub async fn list(pool: &PgPool, project: Uuid) -> Result<Vec<RunSummary>, AppEr
            JOIN form_versions v ON v.id = r.form_version_id
            JOIN forms f ON f.id = v.form_id
            LEFT JOIN users u ON u.id = r.created_by
-           WHERE r.project_id = $1
+           WHERE ($1::uuid IS NULL OR r.project_id = $1) AND ($2::uuid IS NULL OR r.id = $2)
            ORDER BY r.created_at DESC
            LIMIT 100"#,
-        project
+        project,
+        run
     )
     .fetch_all(pool)
-    .await?;
+    .await?)
+}
+
+pub async fn list(pool: &PgPool, project: Uuid) -> Result<Vec<RunSummary>, AppError> {
+    let rows = summary_rows(pool, Some(project), None).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         out.push(summary(pool, row).await?);
@@ -195,23 +205,11 @@ pub async fn options(state: &AppState, project: Uuid) -> Result<RunSetup, AppErr
 pub async fn detail_for_caller(id: Uuid) -> Result<RunDetail, AppError> {
     let (state, _user, _project, can_run) = caller_for_run(id, Action::View).await?;
     let pool = &state.db;
-    let row = sqlx::query_as!(
-        SummaryRow,
-        r#"SELECT r.id, r.project_id, f.id AS form_id, f.name AS form_name, v.version AS form_version,
-                  r.extractor, r.model, r.status, r.job_id,
-                  r.created_at AS "created_at: DateTime<Utc>",
-                  r.started_at AS "started_at: DateTime<Utc>",
-                  r.finished_at AS "finished_at: DateTime<Utc>",
-                  u.email AS "created_by?"
-           FROM extraction_runs r
-           JOIN form_versions v ON v.id = r.form_version_id
-           JOIN forms f ON f.id = v.form_id
-           LEFT JOIN users u ON u.id = r.created_by
-           WHERE r.id = $1"#,
-        id
-    )
-    .fetch_one(pool)
-    .await?;
+    let row = summary_rows(pool, None, Some(id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found("run"))?;
     let project_name =
         sqlx::query_scalar!("SELECT name FROM projects WHERE id = $1", row.project_id)
             .fetch_one(pool)

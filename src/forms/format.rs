@@ -657,6 +657,17 @@ mod tests {
     }
 
     #[test]
+    fn every_preset_round_trips_exactly() {
+        for preset in crate::forms::presets::presets() {
+            let form = crate::forms::presets::preset_form(preset.id).unwrap();
+            let text = export_json(&form);
+            let back = import_json(&text).unwrap_or_else(|p| panic!("{}: {p:?}", preset.id));
+            assert_eq!(back, form, "{}", preset.id);
+            assert_eq!(export_json(&back), text, "{}", preset.id);
+        }
+    }
+
+    #[test]
     fn the_reader_knows_every_property_serde_writes() {
         // If the model gains a property, the hand-written reader must learn it
         // too; this catches the drift.

@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod interval;
+pub mod messages;
 pub mod skeleton;
 pub mod theme;
 pub mod toast;

@@ -7,7 +7,7 @@ mod preview;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::api::{
@@ -16,25 +16,9 @@ use super::api::{
 };
 use super::model::FormDefinition;
 use crate::error::AppError;
+use crate::ui::messages::{error_text, route_id};
 use crate::ui::skeleton::Skeleton;
 use crate::ui::toast::use_toasts;
-
-fn error_text<T>(result: Option<Result<T, AppError>>) -> Option<String> {
-    match result {
-        Some(Err(AppError::Validation { message, fields })) if !fields.is_empty() => Some(
-            std::iter::once(message)
-                .chain(
-                    fields
-                        .into_iter()
-                        .map(|f| format!("{}: {}", f.field, f.message)),
-                )
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
-        Some(Err(err)) => Some(err.to_string()),
-        _ => None,
-    }
-}
 
 fn status_badge(status: Option<super::api::PlanStatus>) -> (&'static str, &'static str) {
     use super::api::PlanStatus as S;
@@ -212,8 +196,7 @@ fn NewFormControls(
 /// (viewers), its versions, export, and the plan of the latest version.
 #[component]
 pub fn FormPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("form").and_then(|raw| Uuid::parse_str(&raw).ok()));
+    let id = route_id("form");
     let refresh = RwSignal::new(0u32);
     let detail = Resource::new(
         move || (id(), refresh.get()),
