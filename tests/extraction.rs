@@ -288,6 +288,31 @@ async fn an_offline_run_stores_one_grounded_result_per_document_and_step(pool: P
     assert_eq!(steps.len() as i64, plan_steps * documents.len() as i64);
     assert!(steps.iter().all(|(_, _, n)| *n == 1));
 
+    // A run over a chosen document covers that one only.
+    let (status, one) = env
+        .call(
+            "start_run",
+            &format!(
+                "project_id={}&form_version_id={version}&extractor=offline&document_ids={}&seeds_csv=",
+                env.project, documents[1]
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{one}");
+    let one = wait_run(&env, Uuid::parse_str(one.as_str().unwrap()).unwrap()).await;
+    assert_eq!(one["documents"].as_array().unwrap().len(), 1, "{one}");
+    assert_eq!(one["documents"][0]["document_id"], documents[1].to_string());
+    let (status, body) = env
+        .call(
+            "start_run",
+            &format!(
+                "project_id={}&form_version_id={version}&extractor=offline&document_ids=not-an-id&seeds_csv=",
+                env.project
+            ),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+
     // Every seeded entry got its values; every quote shown as verified is on its page.
     let (_, values) = env
         .call("run_values", &format!("id={run}&offset=0&limit=5000"))

@@ -214,6 +214,8 @@ pub struct RunnableForm {
 pub struct RunSetup {
     pub forms: Vec<RunnableForm>,
     pub ready_documents: i64,
+    /// The ready documents to choose from (id, file name), at most 1,000.
+    pub documents: Vec<(Uuid, String)>,
     /// The model of the configured endpoint, if one is configured.
     pub llm_model: Option<String>,
 }

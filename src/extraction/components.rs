@@ -110,12 +110,23 @@ fn StartRunForm(project: Uuid, start: ServerAction<StartRun>) -> impl IntoView {
                         }
                         Ok(options) => {
                             let project_id = project.to_string();
+                            // Empty = every ready document; otherwise the ticked ones.
+                            let chosen = RwSignal::new(Vec::<Uuid>::new());
+                            let choose = RwSignal::new(false);
+                            let documents = options.documents.clone();
                             view! {
                                 <details class="form-actions" open>
                                     <summary>"Start a run"</summary>
                                     <ActionForm action=start attr:class="stacked-form">
                                         <input type="hidden" name="project_id" value=project_id />
-                                        <input type="hidden" name="document_ids" value="" />
+                                        <input type="hidden" name="document_ids"
+                                            prop:value=move || {
+                                                if choose.get() {
+                                                    chosen.get().iter().map(Uuid::to_string).collect::<Vec<_>>().join(",")
+                                                } else {
+                                                    String::new()
+                                                }
+                                            } />
                                         <label for="run-form">"Form"</label>
                                         <select id="run-form" name="form_version_id">
                                             {options
@@ -132,12 +143,47 @@ fn StartRunForm(project: Uuid, start: ServerAction<StartRun>) -> impl IntoView {
                                                 .clone()
                                                 .map(|model| view! { <option value="openai">{format!("Language model: {model}")}</option> })}
                                         </select>
-                                        <p class="muted">{format!("Runs over all {} ready documents.", options.ready_documents)}</p>
+                                        <fieldset class="choice-group">
+                                            <legend>"Documents"</legend>
+                                            <label class="choice">
+                                                <input type="radio" name="run-documents-scope" checked
+                                                    on:change=move |_| choose.set(false) />
+                                                {format!(" All {} ready documents", options.ready_documents)}
+                                            </label>
+                                            <label class="choice">
+                                                <input type="radio" name="run-documents-scope"
+                                                    on:change=move |_| choose.set(true) />
+                                                " Choose documents"
+                                            </label>
+                                            {move || choose.get().then(|| {
+                                                documents
+                                                    .iter()
+                                                    .map(|(id, name)| {
+                                                        let id = *id;
+                                                        view! {
+                                                            <label class="choice">
+                                                                <input type="checkbox"
+                                                                    prop:checked=move || chosen.with(|c| c.contains(&id))
+                                                                    on:change=move |ev| {
+                                                                        let on = event_target_checked(&ev);
+                                                                        chosen.update(|c| {
+                                                                            c.retain(|x| *x != id);
+                                                                            if on { c.push(id); }
+                                                                        });
+                                                                    } />
+                                                                {format!(" {name}")}
+                                                            </label>
+                                                        }
+                                                    })
+                                                    .collect_view()
+                                            })}
+                                        </fieldset>
                                         <label for="run-seeds">"Seeded entries (optional CSV: document, then sub-form fields)"</label>
                                         <textarea id="run-seeds" name="seeds_csv" rows="3"
                                             placeholder="document,intervention,comparator,outcome"></textarea>
                                         <p class="form-error preformatted" role="alert">{move || error_text(start.value().get())}</p>
-                                        <button type="submit" class="button" disabled=move || start.pending().get()>"Start run"</button>
+                                        <button type="submit" class="button"
+                                            disabled=move || start.pending().get() || (choose.get() && chosen.with(Vec::is_empty))>"Start run"</button>
                                     </ActionForm>
                                 </details>
                             }

@@ -188,7 +188,18 @@ pub async fn options(state: &AppState, project: Uuid) -> Result<RunSetup, AppErr
     )
     .fetch_one(&state.db)
     .await?;
+    let documents = sqlx::query!(
+        r#"SELECT id, original_name FROM documents WHERE project_id = $1 AND status = 'ready'
+           ORDER BY original_name LIMIT 1000"#,
+        project
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|d| (d.id, d.original_name))
+    .collect();
     Ok(RunSetup {
+        documents,
         forms: forms
             .into_iter()
             .map(|r| RunnableForm {
