@@ -514,6 +514,23 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
                     CALLERS[caller]
                 ));
             }
+            // A list that answers 200 holds this project's rows only, all of
+            // them (every earlier fixture project has forms and runs too).
+            if status == 200 && matches!(*path, "/api/list_forms" | "/api/list_runs") {
+                let body = common::body_text(response).await;
+                let rows: Vec<serde_json::Value> = serde_json::from_str(&body).expect("a list");
+                let foreign = rows
+                    .iter()
+                    .filter(|row| row["project_id"] != f.project.to_string())
+                    .count();
+                if rows.len() != 2 || foreign > 0 {
+                    failures.push(format!(
+                        "{path} as {}: {} rows, {foreign} of another project",
+                        CALLERS[caller],
+                        rows.len()
+                    ));
+                }
+            }
         }
     }
     let attempts: Vec<(String, String, bool)> =

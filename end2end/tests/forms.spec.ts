@@ -69,6 +69,13 @@ test("build a form with a repeating sub-form by keyboard, generate its plan, edi
 
   await expect(page.getByText("Unsaved changes")).toBeVisible();
   await expectAccessible(page, "form builder");
+  // The builder on a phone, in the dark theme.
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.setViewportSize({ width: 375, height: 800 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await expectAccessible(page, "form builder at 375 px, dark");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: "light" });
   await page.getByRole("button", { name: "Save form" }).focus();
   await page.keyboard.press("Enter");
 

@@ -55,6 +55,18 @@ test("on the demo project, run a preset with the offline extractor and open a va
   expect((await verifiedRow.locator("blockquote").innerText()).length).toBeGreaterThan(10);
   await expectAccessible(page, "run page");
 
+  // On a phone, in the dark theme: nothing scrolls sideways and axe stays clean.
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.setViewportSize({ width: 375, height: 800 });
+  for (const url of [runUrl, projectUrl]) {
+    await gotoHydrated(page, url);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${url} at 375 px`).toBeLessThanOrEqual(375);
+    await expectAccessible(page, `${url} at 375 px, dark`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: "light" });
+
   // A viewer sees the run but cannot start or cancel one.
   const viewer = await (await browser.newContext()).newPage();
   const viewerEmail = await registerFreshUser(viewer);
