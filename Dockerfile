@@ -26,7 +26,10 @@ RUN cd end2end && npm ci --no-audit --no-fund --omit=optional
 ENV PATH=/src/end2end/node_modules/.bin:$PATH \
     SQLX_OFFLINE=true
 COPY . .
-RUN cargo leptos build --release \
+# pdf.js (pdfjs-dist from npm) is served by the app for the review pane.
+RUN mkdir -p public/pdfjs \
+ && cp end2end/node_modules/pdfjs-dist/build/pdf.min.mjs end2end/node_modules/pdfjs-dist/build/pdf.worker.min.mjs public/pdfjs/ \
+ && cargo leptos build --release \
  && mkdir -p /out \
  && cp target/release/evistream /out/evistream \
  && cp -r target/site /out/site

@@ -67,6 +67,17 @@ ensure_node_deps() {
     || die "wasm-opt on PATH is not binaryen ${BINARYEN_VERSION%%.*}: $(command -v wasm-opt)"
 }
 
+# pdf.js for the review pane's PDF view: from npm (end2end/package.json pins
+# pdfjs-dist), copied into public/ so the app serves it itself (no CDN).
+ensure_pdfjs() {
+  local from="$EV_ROOT/end2end/node_modules/pdfjs-dist/build" to="$EV_ROOT/public/pdfjs"
+  [ -f "$from/pdf.min.mjs" ] || die "pdfjs-dist is missing from end2end/node_modules (npm ci in end2end/)"
+  mkdir -p "$to"
+  for f in pdf.min.mjs pdf.worker.min.mjs; do
+    cmp -s "$from/$f" "$to/$f" || cp "$from/$f" "$to/$f"
+  done
+}
+
 # Everything `cargo leptos build` needs, so that it never tries to download.
 ensure_build_tools() {
   command -v cc >/dev/null || ensure_apt build-essential
@@ -79,6 +90,7 @@ ensure_build_tools() {
   grep -A1 '^name = "wasm-bindgen"$' "$EV_ROOT/Cargo.lock" | grep -qF "\"$WASM_BINDGEN_VERSION\"" \
     || die "Cargo.lock's wasm-bindgen differs from WASM_BINDGEN_VERSION in scripts/versions.env"
   ensure_node_deps
+  ensure_pdfjs
 }
 
 ensure_chromium() {

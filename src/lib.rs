@@ -15,10 +15,14 @@ pub mod app;
 pub mod auth;
 pub mod documents;
 pub mod error;
+pub mod evaluation;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod extraction;
 pub mod forms;
 pub mod jobs;
 pub mod projects;
+pub mod review;
 pub mod system;
 pub mod text;
 pub mod ui;

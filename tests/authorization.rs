@@ -215,6 +215,26 @@ const MATRIX: &[(&str, &str, [u16; 7])] = &[
         [401, 404, 404, 403, 200, 200, 200],
     ),
     (
+        "/api/review_grid",
+        "run_id={run}&level=&filter=all&sort=name&page=1",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/review_cell",
+        "value_id={value}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/review_value",
+        "value_id={value}&revision=0&action=accept&value=&quote=&reason=",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/accept_verified",
+        "run_id={run}&document_id={document}&expected=1",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
         "/api/retry_run_failures",
         "id={run}",
         [401, 404, 404, 403, 200, 200, 200],
@@ -358,6 +378,8 @@ struct Fixture {
     /// A finished run and a queued one.
     run: Uuid,
     live_run: Uuid,
+    /// A verified value of the finished run.
+    value: i64,
 }
 
 /// Inserts a form with one version whose plan is generated; returns (form, version).
@@ -437,7 +459,26 @@ async fn fixture(pool: &PgPool, people: &People) -> Fixture {
         .expect("run");
         runs.push(run);
     }
+    sqlx::query("INSERT INTO run_documents (run_id, document_id) VALUES ($1, $2)")
+        .bind(runs[0])
+        .bind(document)
+        .execute(pool)
+        .await
+        .expect("run document");
+    let value: i64 = sqlx::query_scalar(
+        r#"INSERT INTO extracted_values (run_id, document_id, form_version_id, step_key, field_path,
+               value, not_reported, quote, page, grounded, supported, confidence, extractor, text_version)
+           VALUES ($1, $2, $3, 'step_1', 'population', '"adults"', false, 'adults', 1, true, true, 0.9,
+                   'offline', 0) RETURNING id"#,
+    )
+    .bind(runs[0])
+    .bind(document)
+    .bind(form_version)
+    .fetch_one(pool)
+    .await
+    .expect("value");
     Fixture {
+        value,
         project,
         job,
         document,
@@ -493,6 +534,7 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
                 .replace("{form}", &f.form.to_string())
                 .replace("{live_run}", &f.live_run.to_string())
                 .replace("{run}", &f.run.to_string())
+                .replace("{value}", &f.value.to_string())
                 .replace("{definition}", &definition)
                 .replace("{outsider}", &people.emails[2].replace('@', "%40"))
                 .replace("{member}", &people.emails[3].replace('@', "%40"))

@@ -60,6 +60,22 @@ impl Env {
         )
     }
 
+    /// GET `path` as the signed-in owner: (status, headers, body bytes).
+    async fn download(&self, path: &str) -> (u16, http::HeaderMap, Vec<u8>) {
+        let request = Request::get(path)
+            .header(header::COOKIE, &self.cookie)
+            .header(header::HOST, "evistream.test")
+            .body(Body::empty())
+            .unwrap();
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
+            .await
+            .unwrap();
+        (status, headers, bytes.to_vec())
+    }
+
     async fn upload(&self, name: &str, bytes: Vec<u8>) -> Uuid {
         let request = Request::post(format!(
             "/api/projects/{}/documents?name={name}",
@@ -349,6 +365,94 @@ async fn an_offline_run_stores_one_grounded_result_per_document_and_step(pool: P
             "{value}"
         );
     }
+
+    // The metafor-ready export: one row per study and comparison with
+    // escalc()'s columns, holding the gold number wherever the run got it.
+    let (status, headers, body) = env
+        .download(&format!("/api/runs/{run}/export?format=metafor"))
+        .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("metafor"),
+        "{headers:?}"
+    );
+    let mut exported = csv::Reader::from_reader(body.as_slice());
+    let columns: Vec<String> = exported
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    for name in [
+        "study", "ai", "n1i", "ci", "n2i", "m1i", "sd1i", "m2i", "sd2i",
+    ] {
+        assert!(columns.iter().any(|c| c == name), "{columns:?}");
+    }
+    let column = |name: &str| columns.iter().position(|c| c == name).unwrap();
+    let rows: Vec<csv::StringRecord> = exported.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), seeded_entries, "one row per seeded comparison");
+    let numeric =
+        std::fs::read_to_string(corpus::corpus_dir().join("rct-dev/gold/numeric_results.csv"))
+            .unwrap();
+    let mut gold = csv::Reader::from_reader(numeric.as_bytes());
+    let gold_columns: Vec<String> = gold.headers().unwrap().iter().map(str::to_owned).collect();
+    let gold_column = |name: &str| gold_columns.iter().position(|c| c == name).unwrap();
+    let gold_rows: Vec<csv::StringRecord> = gold.records().map(Result::unwrap).collect();
+    let pairs = [
+        ("ai", "intervention_events"),
+        ("n1i", "intervention_group_size"),
+        ("ci", "comparator_events"),
+        ("n2i", "comparator_group_size"),
+        ("m1i", "intervention_mean"),
+        ("sd1i", "intervention_sd"),
+        ("m2i", "comparator_mean"),
+        ("sd2i", "comparator_sd"),
+    ];
+    let (mut right, mut checked) = (0, 0);
+    for row in &rows {
+        let key = |name: &str| row[column(name)].to_owned();
+        // A prompt's outcome may be split in the numeric gold
+        // ("Motion range" → "Motion range - Shoulder flexion", …).
+        let truths: Vec<&csv::StringRecord> = gold_rows
+            .iter()
+            .filter(|g| {
+                let outcome = &g[gold_column("outcome")];
+                g[gold_column("pmcid")] == key("study")
+                    && g[gold_column("intervention")] == key("intervention")
+                    && g[gold_column("comparator")] == key("comparator")
+                    && (outcome == key("outcome")
+                        || outcome.starts_with(&format!("{} - ", key("outcome"))))
+            })
+            .collect();
+        assert!(!truths.is_empty(), "no gold row for exported {row:?}");
+        for (export_column, gold_name) in pairs {
+            let cell = &row[column(export_column)];
+            if cell.is_empty() {
+                continue;
+            }
+            let x: f64 = cell.parse().unwrap();
+            let expected: Vec<f64> = truths
+                .iter()
+                .filter_map(|t| t[gold_column(gold_name)].parse().ok())
+                .collect();
+            if expected.is_empty() {
+                continue;
+            }
+            checked += 1;
+            // Where the run's number is the gold's, the export carries it as is.
+            if expected.iter().any(|g| (x - g).abs() < 1e-9) {
+                right += 1;
+            }
+        }
+    }
+    println!("metafor export: {right} of {checked} exported numbers equal the gold");
+    assert!(
+        right > 0,
+        "no exported number equals the gold ({checked} checked)"
+    );
     env.stop().await;
 }
 
@@ -632,5 +736,360 @@ async fn the_demo_reports_give_verified_study_characteristics_offline(pool: PgPo
     for value in values.iter().filter(|v| v["not_reported"] == false) {
         assert!(value["quote"].is_string(), "{value}");
     }
+    env.stop().await;
+}
+
+/// The value id, revision and JSON of the stored value at `path` of one document.
+async fn stored_value(pool: &PgPool, run: Uuid, path: &str, value: Value) -> (i64, Uuid) {
+    sqlx::query_as(
+        "SELECT id, document_id FROM extracted_values WHERE run_id = $1 AND field_path = $2 AND value = $3",
+    )
+    .bind(run)
+    .bind(path)
+    .bind(value)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn review_keeps_every_change_and_refuses_a_stale_one(pool: PgPool) {
+    let env = env(pool.clone(), None, None).await;
+    let mut documents = Vec::new();
+    for report in evistream::documents::demo_pdfs::demo_trial_reports() {
+        documents.push(env.upload(report.file_name, report.bytes).await);
+    }
+    for &document in &documents {
+        wait_ready(&pool, document).await;
+    }
+    let version = active_form(&env, "study_characteristics").await;
+    let (_, run) = start_run(&env, version, "offline", "").await;
+    let run = Uuid::parse_str(run.as_str().unwrap()).unwrap();
+    assert_eq!(wait_run(&env, run).await["run"]["status"], "succeeded");
+
+    // The grid: one row per document, a column per field, the 612 verified.
+    let (status, grid) = env
+        .call(
+            "review_grid",
+            &format!("run_id={run}&level=&filter=all&sort=name&page=1"),
+        )
+        .await;
+    assert_eq!(status, 200, "{grid}");
+    assert_eq!(grid["rows"].as_array().unwrap().len(), documents.len());
+    let columns: Vec<&str> = grid["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["pattern"].as_str().unwrap())
+        .collect();
+    let total_column = columns
+        .iter()
+        .position(|c| *c == "total_randomised")
+        .unwrap();
+    let (value_id, document) = stored_value(&pool, run, "total_randomised", json!(612)).await;
+    let cells: Vec<&Value> = grid["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| &row["cells"][total_column]["Value"])
+        .filter(|cell| cell["value_id"] == value_id)
+        .collect();
+    assert_eq!(cells.len(), 1, "{grid}");
+    assert_eq!(cells[0]["state"], "verified");
+    let (_, bad) = env
+        .call(
+            "review_grid",
+            &format!("run_id={run}&level=nope%5B%5D&filter=all&sort=name&page=1"),
+        )
+        .await;
+    assert!(bad.to_string().contains("no such sub-form"), "{bad}");
+
+    // The pane opens at the evidence page with the quote to mark.
+    let (status, cell) = env
+        .call("review_cell", &format!("value_id={value_id}"))
+        .await;
+    assert_eq!(status, 200, "{cell}");
+    assert_eq!(cell["state"], "verified");
+    assert_eq!(cell["revision"], 0);
+    assert!(cell["pdf_url"].as_str().unwrap().starts_with("/files/"));
+    let page = cell["view_page"].as_i64().unwrap();
+    assert_eq!(Some(page), cell["original"]["page"].as_i64());
+    let quote = cell["original"]["quote"].as_str().unwrap().to_owned();
+    assert_eq!(cell["highlight_text"], quote.as_str());
+    let (start, end) = (
+        cell["highlight"][0].as_u64().unwrap() as usize,
+        cell["highlight"][1].as_u64().unwrap() as usize,
+    );
+    let page_text = cell["page_text"].as_str().unwrap();
+    assert!(
+        page_text[start..end].contains("612"),
+        "{}",
+        &page_text[start..end]
+    );
+
+    // A typed value of the wrong type changes nothing.
+    let change = |revision: i64, action: &str, value: &str, quote: &str, reason: &str| {
+        format!(
+            "value_id={value_id}&revision={revision}&action={action}&value={}&quote={}&page={page}&reason={}",
+            encode(value),
+            encode(quote),
+            encode(reason)
+        )
+    };
+    let (status, body) = env
+        .call("review_value", &change(0, "correct", "six hundred", "", ""))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("not a whole number"), "{body}");
+
+    // A correction keeps the original beside the new value, in the history too.
+    let (status, corrected) = env
+        .call(
+            "review_value",
+            &change(0, "correct", "600", "", "typo in the table"),
+        )
+        .await;
+    assert_eq!(status, 200, "{corrected}");
+    assert_eq!(corrected["current"]["value"], 600);
+    assert_eq!(corrected["original"]["value"], 612);
+    assert_eq!(corrected["state"], "corrected");
+    assert_eq!(corrected["revision"], 1);
+    let history = corrected["history"].as_array().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0]["old"]["value"], 612);
+    assert_eq!(history[0]["new"]["value"], 600);
+    assert_eq!(history[0]["reason"], "typo in the table");
+    assert!(
+        history[0]["reviewer"]
+            .as_str()
+            .unwrap()
+            .starts_with("owner-")
+    );
+    // The quote says 612, not 600: the corrected value is not supported by it.
+    assert_eq!(corrected["supported"], false);
+
+    // A reviewer who saw revision 0 is told, and nothing is overwritten.
+    let (status, body) = env
+        .call("review_value", &change(0, "correct", "610", "", ""))
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.to_string().contains("changed by"), "{body}");
+    // Two changes on the same revision at once: one wins, one is told.
+    let (first, second) = (
+        change(1, "correct", "611", "", ""),
+        change(1, "not_reported", "", "", ""),
+    );
+    let (a, b) = tokio::join!(
+        env.call("review_value", &first),
+        env.call("review_value", &second),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+    let (_, now) = env
+        .call("review_cell", &format!("value_id={value_id}"))
+        .await;
+    assert_eq!(now["revision"], 2);
+    assert_eq!(now["history"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        now["original"]["value"], 612,
+        "the extractor's value is never lost"
+    );
+
+    // Back to a value, then a passage chosen in the paper becomes the quote,
+    // grounded with its offsets; a passage that is not in the paper is refused.
+    let (status, body) = env
+        .call("review_value", &change(2, "correct", "612", "", "back"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = env
+        .call(
+            "review_value",
+            &change(
+                3,
+                "quote",
+                "",
+                "In total 9999 volunteers were enrolled on Mars.",
+                "",
+            ),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let chosen = quote.trim().to_owned();
+    let (status, body) = env
+        .call(
+            "review_value",
+            &change(3, "quote", "", &chosen, "clearer passage"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["current"]["quote"], chosen.as_str());
+    assert_eq!(body["grounded"], true);
+    assert_eq!(body["supported"], true);
+    let (start, end, stored_page): (Option<i32>, Option<i32>, Option<i32>) = sqlx::query_as(
+        "SELECT reviewed_char_start, reviewed_char_end, reviewed_page FROM extracted_values WHERE id = $1",
+    )
+    .bind(value_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(stored_page, Some(page as i32));
+    let located = &page_text[start.unwrap() as usize..end.unwrap() as usize];
+    assert_eq!(
+        evistream::text::normalise::normalise_str(located),
+        evistream::text::normalise::normalise_str(&chosen)
+    );
+
+    // Accepting a document's verified values needs the count the reviewer saw.
+    let (_, grid) = env
+        .call(
+            "review_grid",
+            &format!("run_id={run}&level=&filter=all&sort=name&page=1&document_id={document}"),
+        )
+        .await;
+    let waiting = grid["rows"][0]["verified_unreviewed"].as_i64().unwrap();
+    assert!(waiting > 0, "{grid}");
+    let (status, body) = env
+        .call(
+            "accept_verified",
+            &format!(
+                "run_id={run}&document_id={document}&expected={}",
+                waiting + 1
+            ),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    let (status, body) = env
+        .call(
+            "accept_verified",
+            &format!("run_id={run}&document_id={document}&expected={waiting}"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, waiting);
+    let trail: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM value_reviews WHERE document_id = $1 AND action = 'accept'",
+    )
+    .bind(document)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(trail, waiting);
+    let (_, grid) = env
+        .call(
+            "review_grid",
+            &format!("run_id={run}&level=&filter=corrected&sort=name&page=1"),
+        )
+        .await;
+    assert_eq!(grid["total_documents"], 1, "{grid}");
+    assert!(grid["progress"]["reviewed"].as_i64().unwrap() > waiting);
+
+    // Exports: a reviewer's text that looks like a formula stays inert in
+    // every format, numbers stay numbers, raw exports ignore the review.
+    let formula = r#"=HYPERLINK("http://evil.example","click")"#;
+    let (registration, _) : (i64, Uuid) = sqlx::query_as(
+        "SELECT id, document_id FROM extracted_values WHERE run_id = $1 AND document_id = $2 AND field_path = 'trial_registration'",
+    )
+    .bind(run)
+    .bind(document)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (_, cell) = env
+        .call("review_cell", &format!("value_id={registration}"))
+        .await;
+    let (status, body) = env
+        .call(
+            "review_value",
+            &format!(
+                "value_id={registration}&revision={}&action=correct&value={}&quote=&reason=",
+                cell["revision"],
+                encode(formula)
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let name = evistream::documents::server::summary(&pool, document)
+        .await
+        .unwrap()
+        .original_name;
+    let export = |query: &str| format!("/api/runs/{run}/export?{query}");
+    let (status, headers, wide) = env.download(&export("format=csv_wide&status=true")).await;
+    assert_eq!(status, 200);
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"trials_"),
+        "{disposition}"
+    );
+    assert!(disposition.ends_with(".csv\""), "{disposition}");
+    let mut reader = csv::Reader::from_reader(wide.as_slice());
+    let header_row = reader.headers().unwrap().clone();
+    let at = |name: &str| header_row.iter().position(|c| c == name).unwrap();
+    let row = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| r.iter().any(|c| c == name))
+        .unwrap();
+    assert_eq!(&row[at("trial_registration")], format!("'{formula}"));
+    assert_eq!(&row[at("trial_registration__status")], "corrected");
+    assert_eq!(
+        &row[at("total_randomised")],
+        "612",
+        "numbers are not prefixed"
+    );
+    let (_, _, long) = env.download(&export("format=csv_long")).await;
+    let long = String::from_utf8(long).unwrap();
+    assert!(
+        long.contains(&format!("'{}", formula.replace('"', "\"\""))),
+        "{long}"
+    );
+    assert!(
+        !long
+            .lines()
+            .any(|l| l.split(',').any(|c| c.starts_with("=HYPERLINK")))
+    );
+    let (_, _, json) = env.download(&export("format=json&quote=true")).await;
+    let json: Value = serde_json::from_slice(&json).unwrap();
+    let entry = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d.to_string().contains("HYPERLINK"))
+        .unwrap();
+    assert!(
+        entry
+            .to_string()
+            .contains(&serde_json::to_string(formula).unwrap()[1..20])
+    );
+    let (status, _, xlsx) = env
+        .download(&export("format=xlsx&quote=true&page=true"))
+        .await;
+    assert_eq!(status, 200);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut sheets = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        if file.name().unwrap().starts_with("xl/worksheets/") {
+            std::io::Read::read_to_string(&mut file, &mut sheets).unwrap();
+        }
+    }
+    assert!(
+        sheets.contains("HYPERLINK"),
+        "the corrected text is in a sheet"
+    );
+    assert!(!sheets.contains("<f>"), "no cell is a formula");
+    let (_, _, raw) = env
+        .download(&export("format=csv_wide&reviewed=false"))
+        .await;
+    assert!(!String::from_utf8(raw).unwrap().contains("HYPERLINK"));
+    let (status, _, refused) = env.download(&export("format=metafor")).await;
+    assert_eq!(status, 422);
+    assert!(
+        String::from_utf8(refused)
+            .unwrap()
+            .contains("lacks the fields")
+    );
+    let (status, _, _) = env.download(&export("format=pdf")).await;
+    assert_eq!(status, 400);
     env.stop().await;
 }

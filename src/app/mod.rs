@@ -32,6 +32,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // choice never flashes light. A file, not inline code, so the
                 // Content-Security-Policy can stay strict.
                 <script src="/theme.js"></script>
+                // The review pane's bridge to pdf.js (a few lines; pdf.js
+                // itself is imported only when a review pane first shows a page).
+                <script type="module" src="/pdf_view.js"></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -88,6 +91,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/projects/:id/runs/:run")
                         view=crate::extraction::components::RunPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/projects/:id/runs/:run/review")
+                        view=crate::review::components::ReviewPage
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/jobs") view=JobsPage />

@@ -278,6 +278,19 @@ pub async fn download_link(state: &AppState, id: Uuid) -> Result<String, AppErro
     }
 }
 
+/// A same-origin link for viewing the PDF in the app (the review pane's
+/// pdf.js fetches it, which a presigned S3 link would not allow).
+pub async fn view_link(state: &AppState, id: Uuid) -> Result<String, AppError> {
+    let row = sqlx::query!(
+        "SELECT storage_key, original_name FROM documents WHERE id = $1",
+        id
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| AppError::not_found("document"))?;
+    file_link(state, id, &row.storage_key, &row.original_name, true)
+}
+
 // ---------------------------------------------------------------- upload
 
 /// An upload received into a temporary file, with its digest.

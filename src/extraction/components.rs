@@ -311,6 +311,7 @@ fn RunView(
             <div class="heading-row">
                 <h1>{title.clone()}</h1>
                 <span class=status_class(run.status) data-testid="run-status">{run.status.label()}</span>
+                <a class="button" href=format!("/projects/{project}/runs/{run_id}/review")>"Review values"</a>
             </div>
             <p class="muted">
                 {format!(

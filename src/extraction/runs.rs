@@ -28,7 +28,7 @@ async fn project_of_run(pool: &PgPool, id: Uuid) -> Result<Uuid, AppError> {
 }
 
 /// Authorises `action` on the project of run `id`; also whether the caller may run.
-async fn caller_for_run(
+pub async fn caller_for_run(
     id: Uuid,
     action: Action,
 ) -> Result<(AppState, SignedInUser, Uuid, bool), AppError> {

@@ -53,6 +53,10 @@ pub fn router(state: AppState) -> Router {
             crate::documents::routes::FILE_ROUTE,
             get(crate::documents::routes::file),
         )
+        .route(
+            crate::export::route::EXPORT_ROUTE,
+            get(crate::export::route::export),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
