@@ -235,6 +235,41 @@ const MATRIX: &[(&str, &str, [u16; 7])] = &[
         [401, 404, 404, 403, 200, 200, 200],
     ),
     (
+        "/api/preview_gold",
+        "run_id={run}&csv=document%2Cpopulation%0Atrial.pdf%2Cadults%0A",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/save_gold",
+        "run_id={run}&name=Gold&csv=document%2Cpopulation%0Atrial.pdf%2Cadults%0A&mapping={mapping}",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/gold_from_run",
+        "run_id={run}&name=Reviewed",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/list_gold",
+        "project_id={project}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/evaluate_run",
+        "run_id={run}&gold_id={gold}&reviewed=true",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/list_evaluations",
+        "project_id={project}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/get_evaluation",
+        "id={evaluation}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
         "/api/retry_run_failures",
         "id={run}",
         [401, 404, 404, 403, 200, 200, 200],
@@ -380,6 +415,9 @@ struct Fixture {
     live_run: Uuid,
     /// A verified value of the finished run.
     value: i64,
+    /// A gold standard of the form, and an evaluation of the run against it.
+    gold: Uuid,
+    evaluation: Uuid,
 }
 
 /// Inserts a form with one version whose plan is generated; returns (form, version).
@@ -477,7 +515,61 @@ async fn fixture(pool: &PgPool, people: &People) -> Fixture {
     .fetch_one(pool)
     .await
     .expect("value");
+    // A second value, already reviewed: gold_from_run has something to take.
+    sqlx::query(
+        r#"INSERT INTO extracted_values (run_id, document_id, form_version_id, step_key, field_path,
+               value, not_reported, grounded, supported, confidence, extractor, text_version,
+               review_status, reviewed_value, reviewed_not_reported)
+           VALUES ($1, $2, $3, 'step_1', 'intervention', '"drug"', false, false, false, 0.5,
+                   'offline', 0, 'corrected', '"a drug"', false)"#,
+    )
+    .bind(runs[0])
+    .bind(document)
+    .bind(form_version)
+    .execute(pool)
+    .await
+    .expect("reviewed value");
+    let definition = evistream::forms::presets::preset_form("pico").expect("preset");
+    let standard = evistream::evaluation::standard::GoldStandard {
+        documents: vec![document],
+        fields: vec!["population".to_owned()],
+        values: vec![evistream::evaluation::standard::GoldValue {
+            document_id: document,
+            field_path: "population".to_owned(),
+            entry_identity: None,
+            value: Some(serde_json::json!("adults")),
+        }],
+    };
+    let gold: Uuid = sqlx::query_scalar(
+        r#"INSERT INTO gold_standards (project_id, form_id, name, source, standard, value_count)
+           VALUES ($1, $2, 'Gold', 'csv', $3, 1) RETURNING id"#,
+    )
+    .bind(project)
+    .bind(form)
+    .bind(serde_json::to_value(&standard).expect("json"))
+    .fetch_one(pool)
+    .await
+    .expect("gold");
+    let result = evistream::evaluation::metrics::evaluate(
+        &definition,
+        &standard,
+        &[],
+        &evistream::evaluation::metrics::EvaluationSettings::default(),
+    );
+    let evaluation: Uuid = sqlx::query_scalar(
+        r#"INSERT INTO evaluations (project_id, run_id, gold_standard_id, reviewed, settings, result)
+           VALUES ($1, $2, $3, true, '{}', $4) RETURNING id"#,
+    )
+    .bind(project)
+    .bind(runs[0])
+    .bind(gold)
+    .bind(serde_json::to_value(&result).expect("json"))
+    .fetch_one(pool)
+    .await
+    .expect("evaluation");
     Fixture {
+        gold,
+        evaluation,
         value,
         project,
         job,
@@ -535,6 +627,12 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
                 .replace("{live_run}", &f.live_run.to_string())
                 .replace("{run}", &f.run.to_string())
                 .replace("{value}", &f.value.to_string())
+                .replace("{gold}", &f.gold.to_string())
+                .replace("{evaluation}", &f.evaluation.to_string())
+                .replace(
+                    "{mapping}",
+                    "%7B%22document_column%22%3A%22document%22%2C%22fields%22%3A%7B%22population%22%3A%22population%22%7D%2C%22ignored%22%3A%5B%5D%2C%22identity%22%3A%5B%5D%7D",
+                )
                 .replace("{definition}", &definition)
                 .replace("{outsider}", &people.emails[2].replace('@', "%40"))
                 .replace("{member}", &people.emails[3].replace('@', "%40"))

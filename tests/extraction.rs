@@ -1093,3 +1093,114 @@ async fn review_keeps_every_change_and_refuses_a_stale_one(pool: PgPool) {
     assert_eq!(status, 400);
     env.stop().await;
 }
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_gold_csv_is_checked_mapped_and_scores_a_run(pool: PgPool) {
+    let env = env(pool.clone(), None, None).await;
+    let mut documents = Vec::new();
+    for report in evistream::documents::demo_pdfs::demo_trial_reports() {
+        documents.push(env.upload(report.file_name, report.bytes).await);
+    }
+    for &document in &documents {
+        wait_ready(&pool, document).await;
+    }
+    let version = active_form(&env, "study_characteristics").await;
+    let (_, run) = start_run(&env, version, "offline", "").await;
+    let run = Uuid::parse_str(run.as_str().unwrap()).unwrap();
+    assert_eq!(wait_run(&env, run).await["run"]["status"], "succeeded");
+    let (_, document) = stored_value(&pool, run, "total_randomised", json!(612)).await;
+    let name = evistream::documents::server::summary(&pool, document)
+        .await
+        .unwrap()
+        .original_name;
+
+    // The report says 612 randomised, and so does the gold; a notes column
+    // must be ignored on purpose.
+    let csv = format!("File,Total randomised,Notes\n{name},612,checked twice\n");
+    let (status, preview) = env
+        .call(
+            "preview_gold",
+            &format!("run_id={run}&csv={}", encode(&csv)),
+        )
+        .await;
+    assert_eq!(status, 200, "{preview}");
+    assert_eq!(preview["rows"], 1);
+    let suggestions = preview["suggestions"].as_array().unwrap();
+    assert_eq!(suggestions[0]["target"]["kind"], "document", "{preview}");
+    assert_eq!(
+        suggestions[1]["target"]["pattern"], "total_randomised",
+        "{preview}"
+    );
+    assert!(suggestions[2]["target"].is_null(), "{preview}");
+
+    // An unmapped column is a problem, and nothing is saved.
+    let save = |mapping: Value| {
+        format!(
+            "run_id={run}&name=Doctors&csv={}&mapping={}",
+            encode(&csv),
+            encode(&mapping.to_string())
+        )
+    };
+    let partial = json!({"document_column": "File", "fields": {"Total randomised": "total_randomised"}, "ignored": [], "identity": []});
+    let (status, saved) = env.call("save_gold", &save(partial)).await;
+    assert_eq!(status, 200, "{saved}");
+    assert!(saved["id"].is_null());
+    let problems = saved["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{saved}");
+    assert_eq!(problems[0]["column"], "Notes");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM gold_standards")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+    let wrong_type = format!("File,Total randomised\n{name},many\nnot-a-paper.pdf,12\n");
+    let (_, saved) = env
+        .call(
+            "save_gold",
+            &format!(
+                "run_id={run}&name=Bad&csv={}&mapping={}",
+                encode(&wrong_type),
+                encode(&json!({"document_column": "File", "fields": {"Total randomised": "total_randomised"}, "ignored": [], "identity": []}).to_string())
+            ),
+        )
+        .await;
+    let reasons = saved["problems"].to_string();
+    assert_eq!(saved["problems"].as_array().unwrap().len(), 2, "{saved}");
+    assert!(reasons.contains("not-a-paper.pdf"), "{reasons}");
+
+    // Fixed mapping: saved; the run is scored and the score is kept.
+    let fixed = json!({"document_column": "File", "fields": {"Total randomised": "total_randomised"}, "ignored": ["Notes"], "identity": []});
+    let (_, saved) = env.call("save_gold", &save(fixed)).await;
+    let gold = saved["id"].as_str().unwrap().to_owned();
+    let (status, evaluation) = env
+        .call(
+            "evaluate_run",
+            &format!("run_id={run}&gold_id={gold}&reviewed=false"),
+        )
+        .await;
+    assert_eq!(status, 200, "{evaluation}");
+    let (_, detail) = env
+        .call(
+            "get_evaluation",
+            &format!("id={}", evaluation.as_str().unwrap()),
+        )
+        .await;
+    let fields = detail["result"]["all_values"]["fields"].as_array().unwrap();
+    assert_eq!(
+        fields.len(),
+        1,
+        "only what the gold covers is scored: {detail}"
+    );
+    assert_eq!(fields[0]["field"], "total_randomised");
+    assert_eq!(fields[0]["counts"]["correct"], 1);
+    assert_eq!(
+        detail["result"]["verified_only"]["fields"][0]["counts"]["correct"],
+        1
+    );
+    let (_, list) = env
+        .call("list_evaluations", &format!("project_id={}", env.project))
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["accuracy"], 1.0);
+    env.stop().await;
+}

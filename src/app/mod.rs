@@ -98,6 +98,16 @@ pub fn App() -> impl IntoView {
                         view=crate::review::components::ReviewPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/projects/:id/runs/:run/evaluate")
+                        view=crate::evaluation::components::EvaluatePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/projects/:id/evaluations/:evaluation")
+                        view=crate::evaluation::components::EvaluationPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/jobs") view=JobsPage />
                     // Async: the page waits for its data, so a missing job answers 404.
                     <Route path=path!("/jobs/:id") view=JobDetailPage ssr=SsrMode::Async />

@@ -10,7 +10,9 @@
 //! Values are addressed by field path (`paths`), as `extraction::run_job`
 //! stores them.
 
+pub mod api;
 pub mod compare;
+pub mod components;
 #[cfg(feature = "ssr")]
 pub mod gold;
 #[cfg(feature = "ssr")]
@@ -19,6 +21,8 @@ pub mod mapping;
 pub mod matching;
 pub mod metrics;
 pub mod paths;
+#[cfg(feature = "ssr")]
+pub mod server;
 pub mod standard;
 pub mod typed;
 mod walk;

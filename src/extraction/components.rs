@@ -312,6 +312,7 @@ fn RunView(
                 <h1>{title.clone()}</h1>
                 <span class=status_class(run.status) data-testid="run-status">{run.status.label()}</span>
                 <a class="button" href=format!("/projects/{project}/runs/{run_id}/review")>"Review values"</a>
+                <a class="button button-secondary" href=format!("/projects/{project}/runs/{run_id}/evaluate")>"Evaluate"</a>
             </div>
             <p class="muted">
                 {format!(
