@@ -31,7 +31,7 @@ RUN mkdir -p public/pdfjs \
  && cp end2end/node_modules/pdfjs-dist/build/pdf.min.mjs end2end/node_modules/pdfjs-dist/build/pdf.worker.min.mjs public/pdfjs/ \
  && cargo leptos build --release \
  && mkdir -p /out \
- && cp target/release/evistream /out/evistream \
+ && cp target/release/evistream target/release/hash.txt /out/ \
  && cp -r target/site /out/site
 
 FROM debian:bookworm-slim AS runtime
@@ -40,13 +40,14 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin evistream
 WORKDIR /app
-COPY --from=build /out/evistream /usr/local/bin/evistream
+COPY --from=build /out/evistream /out/hash.txt /usr/local/bin/
 COPY --from=build /out/site /app/site
 ENV LEPTOS_OUTPUT_NAME=evistream \
     LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_SITE_PKG_DIR=pkg \
     LEPTOS_SITE_ADDR=0.0.0.0:3000 \
     LEPTOS_ENV=PROD \
+    LEPTOS_HASH_FILES=true \
     EVISTREAM_LOG_FORMAT=json
 USER evistream:evistream
 EXPOSE 3000

@@ -12,6 +12,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod ask;
 pub mod auth;
 pub mod documents;
 pub mod error;

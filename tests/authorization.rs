@@ -270,6 +270,16 @@ const MATRIX: &[(&str, &str, [u16; 7])] = &[
         [401, 404, 404, 200, 200, 200, 200],
     ),
     (
+        "/api/ask_question",
+        "project_id={project}&question=Which+dose%3F&document_ids=",
+        [401, 404, 404, 403, 200, 200, 200],
+    ),
+    (
+        "/api/list_questions",
+        "project_id={project}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
         "/api/retry_run_failures",
         "id={run}",
         [401, 404, 404, 403, 200, 200, 200],

@@ -1204,3 +1204,103 @@ async fn a_gold_csv_is_checked_mapped_and_scores_a_run(pool: PgPool) {
     assert_eq!(list[0]["accuracy"], 1.0);
     env.stop().await;
 }
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn offline_questions_find_the_passage_holding_the_answer(pool: PgPool) {
+    let env = env(pool.clone(), None, None).await;
+    let mut documents = Vec::new();
+    for pmcid in ["PMC1216327", "PMC2972614", "PMC1863515"] {
+        documents.push(env.upload(&format!("{pmcid}.pdf"), rct_pdf(pmcid)).await);
+    }
+    for &document in &documents {
+        wait_ready(&pool, document).await;
+    }
+    // Questions whose answers we read in the papers ourselves, and a few
+    // words of each answer as the papers print them.
+    let cases = [
+        (
+            "Which inclusion criteria did the patients have to fulfil?",
+            "age 4 to 18 months",
+        ),
+        (
+            "How many infants with severe diarrhea took part?",
+            "90 infants",
+        ),
+        ("What wavelength did the laser device use?", "850"),
+        ("How often was the therapy program applied?", "14 sessions"),
+    ];
+    for (question, answer) in cases {
+        let (status, body) = env
+            .call(
+                "ask_question",
+                &format!(
+                    "project_id={}&question={}&document_ids=",
+                    env.project,
+                    encode(question)
+                ),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let passages = body["passages"].as_array().unwrap();
+        let mut found = false;
+        for passage in passages.iter().take(3) {
+            let content: String = sqlx::query_scalar(
+                "SELECT content FROM document_chunks WHERE document_id = $1 AND chunk_index = $2",
+            )
+            .bind(Uuid::parse_str(passage["document_id"].as_str().unwrap()).unwrap())
+            .bind(passage["chunk"].as_i64().unwrap() as i32)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            found |= evistream::text::normalise::normalise_str(&content)
+                .contains(&evistream::text::normalise::normalise_str(answer));
+        }
+        assert!(
+            found,
+            "{question}: no passage with \"{answer}\" in the first three: {body}"
+        );
+    }
+    // A question about something no paper mentions: "not found", still kept.
+    let (_, body) = env
+        .call(
+            "ask_question",
+            &format!(
+                "project_id={}&question={}&document_ids=",
+                env.project,
+                encode("zebra xylophone quasar?")
+            ),
+        )
+        .await;
+    assert_eq!(body["passages"].as_array().unwrap().len(), 0, "{body}");
+    // Asked over one document only, passages come from it alone.
+    let (_, body) = env
+        .call(
+            "ask_question",
+            &format!(
+                "project_id={}&question={}&document_ids={}",
+                env.project,
+                encode("randomised double-blind trial"),
+                documents[1]
+            ),
+        )
+        .await;
+    let passages = body["passages"].as_array().unwrap();
+    assert!(!passages.is_empty(), "{body}");
+    assert!(
+        passages
+            .iter()
+            .all(|p| p["document_id"] == documents[1].to_string())
+    );
+    let (_, kept) = env
+        .call("list_questions", &format!("project_id={}", env.project))
+        .await;
+    assert_eq!(kept.as_array().unwrap().len(), cases.len() + 2);
+    let (status, _) = env
+        .call(
+            "ask_question",
+            &format!("project_id={}&question=&document_ids=", env.project),
+        )
+        .await;
+    assert_eq!(status, 422);
+    env.stop().await;
+}

@@ -30,3 +30,31 @@ export async function registerFreshUser(page: Page): Promise<string> {
   await expect(page.getByTestId("signed-in-as")).toHaveText(email);
   return email;
 }
+
+/** A fresh account with the demo project converted, a preset form activated
+ *  and an offline run over it finished; returns the project and run URLs. */
+export async function demoRun(page: Page, preset: string): Promise<{ projectUrl: string; runUrl: string }> {
+  await registerFreshUser(page);
+  await gotoHydrated(page, "/projects");
+  await page.getByRole("button", { name: "Create a demo project" }).click();
+  await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+  const projectUrl = page.url();
+  await expect(page.getByTestId("document-row").first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('[data-testid="document-row"]:not([data-status="ready"])')).toHaveCount(0, {
+    timeout: 90_000,
+  });
+  await page.getByLabel("Name of the new form").fill("Study basics");
+  await page.getByLabel("Start from").selectOption(preset);
+  await page.getByRole("button", { name: "Create form" }).click();
+  await page.waitForURL(/\/forms\/[0-9a-f-]{36}$/);
+  await gotoHydrated(page, page.url());
+  await expect(page.getByTestId("plan-status")).toHaveText("Plan awaiting review", { timeout: 20_000 });
+  await page.getByRole("button", { name: "Activate plan" }).click();
+  await expect(page.getByTestId("plan-status")).toHaveText("Active");
+  await gotoHydrated(page, projectUrl);
+  await page.getByLabel("Extractor").selectOption("offline");
+  await page.getByRole("button", { name: "Start run" }).click();
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("run-status")).toHaveText("Finished", { timeout: 60_000 });
+  return { projectUrl, runUrl: page.url() };
+}

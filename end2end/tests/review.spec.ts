@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { gotoHydrated, registerFreshUser } from "./helpers";
+import { demoRun, gotoHydrated, registerFreshUser } from "./helpers";
 
 async function expectAccessible(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -15,28 +15,7 @@ test("review a real offline run beside the PDF: filter, open at the quote, corre
 }) => {
   test.setTimeout(180_000);
   const page = await (await browser.newContext()).newPage();
-  await registerFreshUser(page);
-  await gotoHydrated(page, "/projects");
-  await page.getByRole("button", { name: "Create a demo project" }).click();
-  await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
-  const projectUrl = page.url();
-  await expect(page.getByTestId("document-row").first()).toBeVisible({ timeout: 30_000 });
-  await expect(page.locator('[data-testid="document-row"]:not([data-status="ready"])')).toHaveCount(0, {
-    timeout: 90_000,
-  });
-  await page.getByLabel("Name of the new form").fill("Study basics");
-  await page.getByLabel("Start from").selectOption("study_characteristics");
-  await page.getByRole("button", { name: "Create form" }).click();
-  await page.waitForURL(/\/forms\/[0-9a-f-]{36}$/);
-  await gotoHydrated(page, page.url());
-  await expect(page.getByTestId("plan-status")).toHaveText("Plan awaiting review", { timeout: 20_000 });
-  await page.getByRole("button", { name: "Activate plan" }).click();
-  await expect(page.getByTestId("plan-status")).toHaveText("Active");
-  await gotoHydrated(page, projectUrl);
-  await page.getByLabel("Extractor").selectOption("offline");
-  await page.getByRole("button", { name: "Start run" }).click();
-  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-  await expect(page.getByTestId("run-status")).toHaveText("Finished", { timeout: 60_000 });
+  const { projectUrl } = await demoRun(page, "study_characteristics");
 
   // The grid, filtered to what needs review.
   await page.getByRole("link", { name: "Review values" }).click();

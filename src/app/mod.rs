@@ -4,7 +4,7 @@ mod layout;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -35,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The review pane's bridge to pdf.js (a few lines; pdf.js
                 // itself is imported only when a review pane first shows a page).
                 <script type="module" src="/pdf_view.js"></script>
+                <HashedStylesheet options=options.clone() id="evistream" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -68,7 +69,6 @@ pub fn App() -> impl IntoView {
     provide_user_context();
 
     view! {
-        <Stylesheet id="evistream" href="/pkg/evistream.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "eviStream".to_owned() } else { format!("{page} · eviStream") }
         } />
@@ -106,6 +106,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/projects/:id/evaluations/:evaluation")
                         view=crate::evaluation::components::EvaluationPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/projects/:id/ask")
+                        view=crate::ask::components::AskPage
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/jobs") view=JobsPage />

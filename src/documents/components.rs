@@ -394,7 +394,7 @@ fn DocumentTable(project: Uuid, list: Vec<DocumentSummary>) -> impl IntoView {
 }
 
 /// Text with `HIT_START`/`HIT_END` markers as text and `<mark>` elements.
-fn snippet_view(snippet: &str) -> Vec<AnyView> {
+pub fn snippet_view(snippet: &str) -> Vec<AnyView> {
     let mut parts = Vec::new();
     let mut rest = snippet;
     while let Some(start) = rest.find(HIT_START) {
@@ -426,6 +426,7 @@ fn SearchPanel(project: Uuid) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="search-heading">
             <h2 id="search-heading">"Search"</h2>
+            <p><a href=format!("/projects/{project}/ask")>"Ask the documents a question →"</a></p>
             <form
                 class="search-form"
                 role="search"

@@ -81,9 +81,44 @@ pub fn router(state: AppState) -> Router {
                     state.clone(),
                     security::reject_cross_site,
                 ))
-                .layer(session::layer(state.db.clone(), &state.config)),
+                .layer(session::layer(state.db.clone(), &state.config))
+                .layer(middleware::from_fn(cache_policy))
+                // gzip or brotli by Accept-Encoding: pages, server-function
+                // answers, exports and static files (not the event stream).
+                .layer(tower_http::compression::CompressionLayer::new()),
         )
         .with_state(state)
+}
+
+/// Static files: those with a content hash in their name (`/pkg/evistream.
+/// 1a2b3c.wasm`) never change and are cached for a year; every other static
+/// file is revalidated (Last-Modified) on each use.
+async fn cache_policy(request: Request<Body>, next: middleware::Next) -> axum::response::Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    if !response.status().is_success()
+        || response.headers().contains_key(http::header::CACHE_CONTROL)
+    {
+        return response;
+    }
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let policy = if path.starts_with("/pkg/") && file.matches('.').count() >= 2 {
+        Some("public, max-age=31536000, immutable")
+    } else if path.starts_with("/pkg/")
+        || path.starts_with("/pdfjs/")
+        || matches!(file, "theme.js" | "pdf_view.js" | "favicon.ico")
+    {
+        Some("no-cache")
+    } else {
+        None
+    };
+    if let Some(policy) = policy {
+        response.headers_mut().insert(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static(policy),
+        );
+    }
+    response
 }
 
 fn request_span(request: &Request<Body>) -> tracing::Span {
