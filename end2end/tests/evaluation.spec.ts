@@ -41,7 +41,7 @@ function parseCsv(text: string): string[][] {
 test("upload a gold standard, fix its mapping, see per-field accuracy and the chart, compare two evaluations, download exports", async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const page = await (await browser.newContext()).newPage();
   const { runUrl } = await demoRun(page, "study_characteristics");
 
@@ -88,7 +88,7 @@ test("upload a gold standard, fix its mapping, see per-field accuracy and the ch
   await page.getByRole("button", { name: "Evaluate against doctors" }).click();
   await page.waitForURL((url) => /\/evaluations\/[0-9a-f-]{36}$/.test(url.pathname) && url.href !== firstUrl);
   await gotoHydrated(page, page.url());
-  await page.getByLabel("Other evaluation").selectOption({ index: 1 });
+  await page.getByLabel(/^Other evaluation/).selectOption({ index: 1 });
   const comparison = page.getByTestId("comparison");
   await expect(comparison).toContainText("All fields");
   await expect(comparison).toContainText("Total randomised");
@@ -96,10 +96,10 @@ test("upload a gold standard, fix its mapping, see per-field accuracy and the ch
 
   // Exports from the review page, read back from the downloaded files.
   await gotoHydrated(page, `${runUrl}/review`);
-  await page.getByText("Export", { exact: true }).click();
+  await page.locator("details.export-panel > summary").click();
   const download = async (format: string) => {
-    await page.getByLabel("Format", { exact: true }).selectOption(format);
-    const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download" }).click()]);
+    await page.locator("select[name=format]").selectOption(format);
+    const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download" }).click()]);
     expect(file.suggestedFilename()).toMatch(/^demo[a-z0-9-]*_study-basics-v1_\d{4}-\d{2}-\d{2}\.(csv|json|xlsx)$/);
     return readFileSync((await file.path())!);
   };

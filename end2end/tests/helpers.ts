@@ -49,8 +49,14 @@ export async function demoRun(page: Page, preset: string): Promise<{ projectUrl:
   await page.waitForURL(/\/forms\/[0-9a-f-]{36}$/);
   await gotoHydrated(page, page.url());
   await expect(page.getByTestId("plan-status")).toHaveText("Plan awaiting review", { timeout: 20_000 });
-  await page.getByRole("button", { name: "Activate plan" }).click();
-  await expect(page.getByTestId("plan-status")).toHaveText("Active");
+  await clickUntil(
+    page,
+    async () => {
+      const activate = page.getByRole("button", { name: "Activate plan" });
+      if (await activate.isVisible()) await activate.click({ timeout: 2_000 });
+    },
+    () => expect(page.getByTestId("plan-status")).toHaveText("Active", { timeout: 3_000 }),
+  );
   await gotoHydrated(page, projectUrl);
   await page.getByLabel("Extractor").selectOption("offline");
   await page.getByRole("button", { name: "Start run" }).click();

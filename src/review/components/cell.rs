@@ -300,7 +300,7 @@ fn marked_text(text: &str, range: Option<(i32, i32)>) -> impl IntoView + use<> {
         _ => (text.to_owned(), String::new(), String::new()),
     };
     view! {
-        <pre class="page-text">{before}{(!mark.is_empty()).then(|| view! { <mark>{mark}</mark> })}{after}</pre>
+        <pre class="page-text" tabindex="0" aria-label="Converted text of the page">{before}{(!mark.is_empty()).then(|| view! { <mark>{mark}</mark> })}{after}</pre>
     }
 }
 

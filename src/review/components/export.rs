@@ -1,46 +1,80 @@
-//! The export form of a run: a plain GET form to the export route, so the
-//! download starts at once (and works before the page has hydrated).
+//! The export choices of a run and a download link built from them. A link
+//! (with `download` and `rel="external"`, so the router leaves it to the
+//! browser) rather than a form: the file downloads at once, streaming.
 
 use leptos::prelude::*;
 use uuid::Uuid;
 
+const FORMATS: [(&str, &str); 6] = [
+    ("csv_wide", "CSV, one row per document"),
+    ("csv_long", "CSV, one row per value"),
+    ("xlsx", "Excel (a sheet per repeating sub-form)"),
+    ("json", "JSON"),
+    ("metafor", "metafor (escalc columns; outcome-results forms)"),
+    ("robvis", "robvis (RoB 2 forms)"),
+];
+
+const EXTRAS: [(&str, &str); 4] = [
+    ("quote", "Evidence quote"),
+    ("page", "Page"),
+    ("confidence", "Confidence"),
+    ("status", "Review status"),
+];
+
 #[component]
 pub fn ExportPanel(run: Uuid) -> impl IntoView {
+    let format = RwSignal::new("csv_wide".to_owned());
+    let reviewed = RwSignal::new(true);
+    let extras = RwSignal::new(Vec::<&'static str>::new());
+    let href = move || {
+        let mut url = format!(
+            "/api/runs/{run}/export?format={}&reviewed={}",
+            format.get(),
+            reviewed.get()
+        );
+        for extra in extras.get() {
+            url.push_str(&format!("&{extra}=true"));
+        }
+        url
+    };
     view! {
         <details class="panel export-panel">
             <summary><h2 class="inline-heading">"Export"</h2></summary>
-            <form class="stacked-form" method="get" action=format!("/api/runs/{run}/export")>
+            <div class="stacked-form">
                 <label class="stacked">
                     "Format"
-                    <select name="format">
-                        <option value="csv_wide">"CSV, one row per document"</option>
-                        <option value="csv_long">"CSV, one row per value"</option>
-                        <option value="xlsx">"Excel (a sheet per repeating sub-form)"</option>
-                        <option value="json">"JSON"</option>
-                        <option value="metafor">"metafor (escalc columns; outcome-results forms)"</option>
-                        <option value="robvis">"robvis (RoB 2 forms)"</option>
+                    <select name="format" on:change=move |ev| format.set(event_target_value(&ev))>
+                        {FORMATS.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
                     </select>
                 </label>
                 <fieldset>
                     <legend>"Values"</legend>
                     <label class="check">
-                        <input type="radio" name="reviewed" value="true" checked />
+                        <input type="radio" name="reviewed" checked prop:checked=move || reviewed.get()
+                            on:change=move |_| reviewed.set(true) />
                         "With reviewers' corrections"
                     </label>
                     <label class="check">
-                        <input type="radio" name="reviewed" value="false" />
+                        <input type="radio" name="reviewed" prop:checked=move || !reviewed.get()
+                            on:change=move |_| reviewed.set(false) />
                         "As extracted"
                     </label>
                 </fieldset>
                 <fieldset>
                     <legend>"Extra columns"</legend>
-                    <label class="check"><input type="checkbox" name="quote" value="true" />"Evidence quote"</label>
-                    <label class="check"><input type="checkbox" name="page" value="true" />"Page"</label>
-                    <label class="check"><input type="checkbox" name="confidence" value="true" />"Confidence"</label>
-                    <label class="check"><input type="checkbox" name="status" value="true" />"Review status"</label>
+                    {EXTRAS.into_iter().map(|(key, label)| view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || extras.get().contains(&key)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    extras.update(|e| { e.retain(|k| *k != key); if on { e.push(key); } });
+                                } />
+                            {label}
+                        </label>
+                    }).collect_view()}
                 </fieldset>
-                <button type="submit" class="button">"Download"</button>
-            </form>
+                <a class="button" href=href download="" rel="external">"Download"</a>
+            </div>
         </details>
     }
 }

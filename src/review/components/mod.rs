@@ -45,6 +45,16 @@ pub fn ReviewPage() -> impl IntoView {
         document: None,
     });
     let refresh = RwSignal::new(0u32);
+    // What the reviewer is doing lives here, outside the data: the grid is
+    // read again as values change, and the open pane, the focused cell and
+    // the column choice must survive that.
+    let ui = GridUi {
+        hidden: RwSignal::new(HashSet::new()),
+        json_view: RwSignal::new(false),
+        selected: RwSignal::new(None),
+        active: RwSignal::new((0, 0)),
+        confirming: RwSignal::new(None),
+    };
     let grid = Resource::new(
         move || (run(), choice.get(), refresh.get()),
         |(run, choice, _)| async move {
@@ -74,7 +84,11 @@ pub fn ReviewPage() -> impl IntoView {
                 stale.set(true);
             }
         },
-        move || stale.set(true),
+        move || {
+            if job.get_untracked().is_some() {
+                stale.set(true);
+            }
+        },
     );
     crate::ui::interval::every(2000, move || {
         if stale.get_untracked() {
@@ -89,7 +103,7 @@ pub fn ReviewPage() -> impl IntoView {
                     .map(|result| match result {
                         Ok(data) => {
                             job.set(if data.run_finished { None } else { data.job_id });
-                            view! { <ReviewView data choice refresh /> }.into_any()
+                            view! { <ReviewView data choice refresh ui /> }.into_any()
                         }
                         Err(err) => {
                             view! {
@@ -107,11 +121,26 @@ pub fn ReviewPage() -> impl IntoView {
     }
 }
 
+/// The reviewer's state of the page (see `ReviewPage`).
+#[derive(Clone, Copy)]
+struct GridUi {
+    /// Column patterns hidden by the column choice.
+    hidden: RwSignal<HashSet<String>>,
+    json_view: RwSignal<bool>,
+    /// The value open in the pane.
+    selected: RwSignal<Option<(i64, Intent)>>,
+    /// The focused cell (row, column index).
+    active: RwSignal<(usize, usize)>,
+    /// The document whose "accept all verified" awaits confirmation.
+    confirming: RwSignal<Option<Uuid>>,
+}
+
 #[component]
 fn ReviewView(
     data: GridPage,
     choice: RwSignal<GridChoice>,
     refresh: RwSignal<u32>,
+    ui: GridUi,
 ) -> impl IntoView {
     let toasts = use_toasts();
     let project = data.project_id;
@@ -123,16 +152,13 @@ fn ReviewView(
     } else {
         0.0
     };
-    // Column choice and the view mode live for the page, across reloads of data.
-    let hidden = use_context::<RwSignal<HashSet<String>>>().unwrap_or_else(|| {
-        let signal = RwSignal::new(HashSet::new());
-        provide_context(signal);
-        signal
-    });
-    let json_view = RwSignal::new(false);
-    let selected = RwSignal::new(None::<(i64, Intent)>);
-    let active = RwSignal::new((0usize, 0usize));
-    let confirming = RwSignal::new(None::<Uuid>);
+    let GridUi {
+        hidden,
+        json_view,
+        selected,
+        active,
+        confirming,
+    } = ui;
     let data = StoredValue::new(data);
     let visible = move || {
         let hidden = hidden.get();
@@ -145,7 +171,15 @@ fn ReviewView(
                 .collect::<Vec<_>>()
         })
     };
-    let changed = Callback::new(move |()| refresh.update(|n| *n += 1));
+    // After a change the pane stays open on the value, no longer editing.
+    let changed = Callback::new(move |()| {
+        selected.update(|s| {
+            if let Some((_, intent)) = s {
+                *intent = Intent::Look;
+            }
+        });
+        refresh.update(|n| *n += 1);
+    });
     let quick = move |value_id: i64, action: &'static str| {
         leptos::task::spawn_local(async move {
             // The grid does not carry revisions: read the cell's, then act on it.
@@ -369,7 +403,7 @@ fn ReviewView(
         <div class="review-layout" class:with-pane=move || selected.get().is_some()>
             <section class="panel review-grid-panel" aria-label="Results">
                 {move || if json_view.get() {
-                    view! { <pre class="json-view" data-testid="json-view">{data.with_value(grid_json)}</pre> }.into_any()
+                    view! { <pre class="json-view" data-testid="json-view" tabindex="0" aria-label="This page of the grid as JSON">{data.with_value(grid_json)}</pre> }.into_any()
                 } else {
                     data.with_value(|d| d.rows.is_empty()).then(|| view! {
                         <p class="empty-state">"No documents match this filter."</p>

@@ -110,7 +110,7 @@ pub fn PdfView(
                 ViewStatus::Shown { page, .. } => format!("Page {page}."),
             }}
         </p>
-        <div class="pdf-view" node_ref=container data-testid="pdf-view"></div>
+        <div class="pdf-view" node_ref=container data-testid="pdf-view" tabindex="0" role="region" aria-label="PDF page"></div>
     }
 }
 
