@@ -47,6 +47,8 @@ pub enum ExportFormat {
     Metafor,
     /// robvis's layout, for the RoB 2 preset.
     Robvis,
+    /// The RoB 2 traffic-light figure (SVG), for the RoB 2 preset.
+    TrafficLight,
 }
 
 impl ExportFormat {
@@ -54,6 +56,7 @@ impl ExportFormat {
         match self {
             ExportFormat::Json => "json",
             ExportFormat::Xlsx => "xlsx",
+            ExportFormat::TrafficLight => "svg",
             _ => "csv",
         }
     }
@@ -64,6 +67,7 @@ impl ExportFormat {
             ExportFormat::Xlsx => {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
+            ExportFormat::TrafficLight => "image/svg+xml",
             _ => "text/csv; charset=utf-8",
         }
     }
@@ -74,6 +78,7 @@ impl ExportFormat {
             ExportFormat::Xlsx => "",
             ExportFormat::Metafor => "metafor",
             ExportFormat::Robvis => "robvis",
+            ExportFormat::TrafficLight => "traffic-light",
         }
     }
 }
@@ -106,6 +111,7 @@ enum Sink<W: Write + Send> {
     Xlsx(Box<XlsxWriter>, W),
     Metafor(MetaforCsvWriter<W>),
     Robvis(Rob2Collector, W),
+    TrafficLight(Rob2Collector, W),
 }
 
 impl<W: Write + Send> Sink<W> {
@@ -125,6 +131,7 @@ impl<W: Write + Send> Sink<W> {
             ExportFormat::Xlsx => Sink::Xlsx(Box::new(XlsxWriter::new(form, options)?), out),
             ExportFormat::Metafor => Sink::Metafor(MetaforCsvWriter::new(out, form)?),
             ExportFormat::Robvis => Sink::Robvis(Rob2Collector::new(form)?, out),
+            ExportFormat::TrafficLight => Sink::TrafficLight(Rob2Collector::new(form)?, out),
         })
     }
 
@@ -139,7 +146,7 @@ impl<W: Write + Send> Sink<W> {
             Sink::Json(w) => w.write_document(document, values),
             Sink::Xlsx(w, _) => w.write_document(document, values),
             Sink::Metafor(w) => w.write_document(document, values),
-            Sink::Robvis(w, _) => w.write_document(document, values),
+            Sink::Robvis(w, _) | Sink::TrafficLight(w, _) => w.write_document(document, values),
         }
     }
 
@@ -154,6 +161,12 @@ impl<W: Write + Send> Sink<W> {
                 Ok(out)
             }
             Sink::Robvis(w, out) => write_robvis_csv(out, &w.into_rows()),
+            Sink::TrafficLight(w, mut out) => {
+                let svg =
+                    super::traffic_light::traffic_light_svg(&w.into_rows(), "Risk of bias (RoB 2)");
+                out.write_all(svg.as_bytes())?;
+                Ok(out)
+            }
         }
     }
 }
@@ -297,7 +310,9 @@ async fn prepare(
             tracing::warn!(run = %run, error = %err, "export stopped");
         }
     });
-    let body = Body::from_stream(futures::stream::unfold(
+    // Fused: the compression layer polls once more after the end, which a
+    // bare `unfold` answers with a panic.
+    let body = Body::from_stream(futures::StreamExt::fuse(futures::stream::unfold(
         receiver,
         |mut receiver| async move {
             receiver
@@ -305,7 +320,7 @@ async fn prepare(
                 .await
                 .map(|chunk| (Ok::<_, std::io::Error>(chunk), receiver))
         },
-    ));
+    )));
     let label = format!(
         "{} v{}{}{}",
         facts.form_name,

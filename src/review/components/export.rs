@@ -5,13 +5,14 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-const FORMATS: [(&str, &str); 6] = [
+const FORMATS: [(&str, &str); 7] = [
     ("csv_wide", "CSV, one row per document"),
     ("csv_long", "CSV, one row per value"),
     ("xlsx", "Excel (a sheet per repeating sub-form)"),
     ("json", "JSON"),
     ("metafor", "metafor (escalc columns; outcome-results forms)"),
     ("robvis", "robvis (RoB 2 forms)"),
+    ("traffic_light", "RoB 2 traffic-light figure (SVG)"),
 ];
 
 const EXTRAS: [(&str, &str); 4] = [
