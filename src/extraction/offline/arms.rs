@@ -171,6 +171,47 @@ pub struct Name {
     pub abbrev_stems: Vec<Vec<String>>,
     /// The group label the name carries ("Laser therapy (Group I)" → "group i").
     pub group: Option<String>,
+    /// Role phrases that also name this arm in a two-arm paper ("the
+    /// intervention group", "the control group"), lower case; see [`roles`].
+    pub roles: Vec<&'static str>,
+}
+
+/// Phrases naming the intervention arm by its role.
+pub const INTERVENTION_ROLES: [&str; 3] = [
+    "intervention group",
+    "experimental group",
+    "treatment group",
+];
+/// Phrases naming the comparator arm by its role.
+pub const CONTROL_ROLES: [&str; 2] = ["control group", "control arm"];
+
+/// Whether the paper names its two arms by role ("the intervention group …
+/// the control group") and shows no sign of more arms ("intervention groups",
+/// "three groups"), so that a role phrase can stand for a seeded arm's name.
+pub fn roles_name_two_arms(texts: &[&str]) -> bool {
+    let (mut int, mut ctl, mut more) = (false, false, false);
+    for t in texts {
+        let l = t.to_lowercase();
+        int |= INTERVENTION_ROLES.iter().any(|r| l.contains(r));
+        ctl |= CONTROL_ROLES.iter().any(|r| l.contains(r));
+        more |= INTERVENTION_ROLES
+            .iter()
+            .chain(CONTROL_ROLES.iter())
+            .any(|r| l.contains(&format!("{r}s")))
+            || [
+                "three groups",
+                "four groups",
+                "3 groups",
+                "4 groups",
+                "three arms",
+                "four arms",
+                "each intervention group",
+                "all groups",
+            ]
+            .iter()
+            .any(|w| l.contains(w));
+    }
+    int && ctl && !more
 }
 
 impl Name {
@@ -206,6 +247,7 @@ impl Name {
             group: super::headers::group_labels(text)
                 .first()
                 .map(|g| g.1.clone()),
+            roles: Vec::new(),
         }
     }
 
@@ -222,6 +264,9 @@ impl Name {
     /// "MTL (n = 98)" matches "MTL+caloric intake" less well than
     /// "MTL+ Caloric Intake (n = 90)" does.
     pub fn score_words(&self, ws: &[String], ps: &[String]) -> f64 {
+        if self.role_in(ws) {
+            return 1.0;
+        }
         let mut covered: Vec<&String> = Vec::new();
         for (a, ls) in self.abbrevs.iter().zip(&self.abbrev_stems) {
             if ws.iter().any(|w| w == a) {
@@ -247,10 +292,26 @@ impl Name {
         hit as f64 / self.stems.len() as f64
     }
 
+    /// Whether the words hold one of the role phrases ("control group").
+    fn role_in(&self, ws: &[String]) -> bool {
+        self.roles.iter().any(|r| {
+            let rw: Vec<&str> = r.split(' ').collect();
+            ws.windows(rw.len())
+                .any(|w| w.iter().zip(&rw).all(|(a, b)| a.eq_ignore_ascii_case(b)))
+        })
+    }
+
     /// Byte offsets in `passage` where this name is mentioned: positions of its
-    /// abbreviations or of its rarest stem (the last one, usually the noun).
+    /// abbreviations or of its rarest stem (the last one, usually the noun), and
+    /// of its role phrases.
     pub fn mentions(&self, passage: &str) -> Vec<usize> {
-        let mut out = Vec::new();
+        let mut out = self.role_mentions(passage);
+        if !out.is_empty() {
+            // "… in the intervention group compared with … in the control
+            // group": the role phrase places the arm; the name's own words
+            // ("group") would place both.
+            return out;
+        }
         let mut off = 0;
         for tok in passage.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
         {
@@ -268,6 +329,25 @@ impl Name {
             }
             off += tok.len();
         }
+        out
+    }
+}
+
+impl Name {
+    fn role_mentions(&self, passage: &str) -> Vec<usize> {
+        if self.roles.is_empty() {
+            return Vec::new();
+        }
+        let lower = passage.to_lowercase();
+        if lower.len() != passage.len() {
+            return Vec::new();
+        }
+        let mut out: Vec<usize> = self
+            .roles
+            .iter()
+            .flat_map(|r| lower.match_indices(r).map(|(k, _)| k))
+            .collect();
+        out.sort_unstable();
         out
     }
 }

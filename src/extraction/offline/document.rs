@@ -56,6 +56,9 @@ pub struct Table {
 pub struct Document {
     pub sentences: Vec<Sentence>,
     pub tables: Vec<Table>,
+    /// The paper names two arms by role, "the intervention group" and "the
+    /// control group", and no more arms (`arms::roles_name_two_arms`).
+    pub two_roles: bool,
     /// Whether only sub-headings came since the last table (it may go on).
     open_table: bool,
     /// The last sub-heading since then (it may head the next block).
@@ -182,6 +185,8 @@ impl Document {
         for p in pages {
             doc.add_page(p);
         }
+        let texts: Vec<&str> = doc.sentences.iter().map(|s| s.text.as_str()).collect();
+        doc.two_roles = arms::roles_name_two_arms(&texts);
         doc
     }
 

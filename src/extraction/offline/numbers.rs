@@ -125,6 +125,50 @@ fn between<'a>(s: &'a str, a: &Num, b: &Num) -> &'a str {
     s.get(a.end..b.start).map_or("", str::trim)
 }
 
+/// `-1.65 kg/m2 (SD = 2.5; …)`, `3.34 cm (SD = 9.3)`: a mean, a short unit,
+/// then a bracket naming its spread.
+fn unit_then_labelled_spread(s: &str, first: &Num) -> Option<Stat> {
+    let rest = s.get(first.end..)?;
+    let open = rest.find(['(', '['])?;
+    let unit = rest.get(..open)?.trim();
+    let unit_like = !unit.is_empty()
+        && unit.chars().count() <= 10
+        && unit
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '%')
+        && unit
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '/' | '%' | '.' | '²' | '³' | ' '));
+    if !unit_like {
+        return None;
+    }
+    let inner = rest.get(open..)?;
+    let b = scan(inner).into_iter().next()?;
+    let kind = labelled_spread(inner.get(..b.start)?)?;
+    Some(Stat::Mean {
+        mean: first.value,
+        spread: Some(b.value),
+        kind,
+    })
+}
+
+/// The spread a bracket names before its number: "(SD =", "[sd", "(SE:", "(SEM".
+fn labelled_spread(gap: &str) -> Option<Spread> {
+    let g: String = gap
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '*' && *c != '_')
+        .collect::<String>()
+        .to_lowercase();
+    let g = g.trim_end_matches(['=', ':', ',']);
+    let label = g.strip_prefix(['(', '['])?;
+    match label {
+        "sd" | "s.d." | "s.d" | "±sd" => Some(Spread::Sd),
+        "se" | "s.e." | "s.e" | "sem" | "s.e.m." | "±se" | "±sem" => Some(Spread::Se),
+        _ => None,
+    }
+}
+
 /// Percent of `events` in `n`, to compare with a printed percentage.
 fn pct_matches(events: f64, n: f64, pct: f64) -> bool {
     n > 0.0 && ((events / n * 100.0) - pct).abs() <= 0.6
@@ -136,6 +180,9 @@ fn pct_matches(events: f64, n: f64, pct: f64) -> bool {
 pub fn parse_stat(s: &str, n_hint: Option<f64>) -> Option<Stat> {
     let nums = scan(s);
     let first = nums.first()?;
+    if let Some(stat) = unit_then_labelled_spread(s, first) {
+        return Some(stat);
+    }
     let second = nums.get(1);
     let Some(b) = second else {
         return Some(match first.pct {
@@ -184,6 +231,15 @@ pub fn parse_stat(s: &str, n_hint: Option<f64>) -> Option<Stat> {
             events: f64::NAN,
             n: None,
             pct: Some(first.value),
+        });
+    }
+    // `1.05% (SD = 2.0; …)`, `-1.05 [sd = 2.0]`, `4.1 (SD 12.4)`: the bracket
+    // names its spread, so the first number is a mean even with a `%` unit.
+    if let Some(kind) = labelled_spread(gap) {
+        return Some(Stat::Mean {
+            mean: first.value,
+            spread: Some(b.value),
+            kind,
         });
     }
     if gap.starts_with('±') || gap == "+/-" || gap == "+/−" || gap == "+-" {
@@ -283,6 +339,64 @@ mod tests {
         assert!(matches!(
             parse_stat("25 (12–40)", None),
             Some(Stat::Interval { .. })
+        ));
+    }
+
+    #[test]
+    fn brackets_naming_their_spread() {
+        // PMC5777645 abstract: "the decrease in HbA1c levels was 1.05% (SD = 2.0;
+        // CI95%: 1.54;-0.56)" — a mean change in % units, not a proportion.
+        assert_eq!(
+            parse_stat("1.05% (SD = 2.0; CI95%: 1.54;-0.56)", None),
+            Some(Stat::Mean {
+                mean: 1.05,
+                spread: Some(2.0),
+                kind: Spread::Sd
+            })
+        );
+        // PMC5777645 results: "(-1.05 [sd = 2.0])".
+        assert_eq!(
+            parse_stat("-1.05 [sd = 2.0]", None),
+            Some(Stat::Mean {
+                mean: -1.05,
+                spread: Some(2.0),
+                kind: Spread::Sd
+            })
+        );
+        // Trap: a bracket naming an SE stays an SE (the SD is derived with n).
+        assert!(matches!(
+            parse_stat("12.3 (SE = 1.1)", None),
+            Some(Stat::Mean {
+                kind: Spread::Se,
+                ..
+            })
+        ));
+        // PMC5777645: a unit between the mean and its labelled spread.
+        assert_eq!(
+            parse_stat("-1.65 kg/m2 (SD = 2.5; CI95%: -2.25; -1.06)", None),
+            Some(Stat::Mean {
+                mean: -1.65,
+                spread: Some(2.5),
+                kind: Spread::Sd
+            })
+        );
+        assert_eq!(
+            parse_stat("3.34 cm (SD = 9.3; CI95%: -5.56;-1.13)", None),
+            Some(Stat::Mean {
+                mean: 3.34,
+                spread: Some(9.3),
+                kind: Spread::Sd
+            })
+        );
+        // A unit before an unlabelled bracket is left to the other rules.
+        assert!(!matches!(
+            parse_stat("12 patients (34%)", None),
+            Some(Stat::Mean { .. })
+        ));
+        // Not a spread label: a count with its percentage.
+        assert!(matches!(
+            parse_stat("12 (34%)", None),
+            Some(Stat::Count { .. })
         ));
     }
 

@@ -2,6 +2,12 @@
 
 use super::numbers::scan;
 
+/// Spaces (also thin and no-break ones, "n\u{2009}=\u{2009}6") and the
+/// emphasis markers of the converter's Markdown.
+fn skippable(c: char) -> bool {
+    c.is_whitespace() || c == '*' || c == '_'
+}
+
 /// A sample size written as `n = 35`, `(n=35)`, `N: 35` at `s[at..]` or nearby:
 /// returns the first such size in `s` with its byte span.
 pub fn sample_size(s: &str) -> Option<(f64, usize, usize)> {
@@ -15,7 +21,8 @@ pub fn sample_size(s: &str) -> Option<(f64, usize, usize)> {
             continue;
         }
         let rest = s.get(i + 1..)?;
-        let trimmed = rest.trim_start();
+        // Emphasis the converter keeps around an italic n: "*n* = 6", "***n*** **= 11".
+        let trimmed = rest.trim_start_matches(skippable);
         let Some(after_eq) = trimmed
             .strip_prefix('=')
             .or_else(|| trimmed.strip_prefix(':'))
@@ -26,7 +33,7 @@ pub fn sample_size(s: &str) -> Option<(f64, usize, usize)> {
         let nums = scan(after_eq);
         if let Some(n) = nums.first() {
             let lead = after_eq.get(..n.start).unwrap_or("x");
-            if lead.trim().is_empty() && n.is_int && n.value > 0.0 && !n.pct {
+            if lead.trim_matches(skippable).is_empty() && n.is_int && n.value > 0.0 && !n.pct {
                 return Some((n.value, i, offset + n.end));
             }
         }
@@ -48,7 +55,8 @@ pub fn p_value(s: &str) -> Option<(f64, char)> {
             .strip_prefix(" value")
             .or_else(|| rest.strip_prefix("-value"))
             .unwrap_or(rest);
-        let rest = rest.trim_start();
+        // "*P* = .005": the converter's emphasis around an italic P.
+        let rest = rest.trim_start_matches(skippable);
         let (op, tail) = if let Some(t) = rest.strip_prefix("<=").or_else(|| rest.strip_prefix('≤'))
         {
             ('<', t)
@@ -63,7 +71,7 @@ pub fn p_value(s: &str) -> Option<(f64, char)> {
         } else {
             continue;
         };
-        let tail = tail.trim_start();
+        let tail = tail.trim_start_matches(skippable);
         let nums = scan(tail);
         if let Some(n) = nums.first()
             && n.start == 0
@@ -100,5 +108,23 @@ mod tests {
         assert_eq!(p_value("(p = 0.006)"), Some((0.006, '=')));
         assert_eq!(p_value("P < .001"), Some((0.001, '<')));
         assert_eq!(p_significant((0.08, '=')), Some(false));
+    }
+
+    #[test]
+    fn emphasis_and_thin_spaces_of_the_converter() {
+        // PMC3169777: "(*n*\u{2009}=\u{2009}6 per dose group)"; PMC5541727 "(***n*** **= 11)".
+        assert_eq!(
+            sample_size("macitentan (*n*\u{2009}=\u{2009}6 per dose group)").map(|t| t.0),
+            Some(6.0)
+        );
+        assert_eq!(
+            sample_size("MPC + HA (***n*** **= 11)").map(|t| t.0),
+            Some(11.0)
+        );
+        // PMC3475525: "(*P* = .005)".
+        assert_eq!(p_value("(*d* = 0.40, *P* = .005)"), Some((0.005, '=')));
+        assert_eq!(p_value("***P*** **< .001**"), Some((0.001, '<')));
+        // Trap: an italic n not followed by "=" is no sample size.
+        assert_eq!(sample_size("*n* (%)"), None);
     }
 }

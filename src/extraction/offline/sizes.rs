@@ -58,6 +58,43 @@ pub fn attrition_stated(doc: &Document) -> bool {
         .any(|s| ATTRITION.iter().any(|w| s.lower.contains(w)) && !planning(&s.lower))
 }
 
+/// Denominators printed in the paper ("42/402", "12 of 35"), each once.
+fn denominators(doc: &Document) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::new();
+    let rows = doc
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().map(|r| r.raw.as_str()));
+    for text in doc.sentences.iter().map(|s| s.text.as_str()).chain(rows) {
+        let nums = scan(text);
+        for pair in nums.windows(2) {
+            let [a, b] = pair else { continue };
+            let gap = clip(text, a.end, b.start);
+            let fraction = gap == "/" || gap == " of " || gap == " out of ";
+            let count = a.is_int && b.is_int && !b.pct && a.value <= b.value && b.value >= 10.0;
+            if fraction && count && !out.contains(&b.value) {
+                out.push(b.value);
+            }
+        }
+    }
+    out
+}
+
+/// Whether outcomes are counted over denominators near an allocation size but
+/// not equal to it ("42/402" where 398 were randomised: infants, not women;
+/// "39/394": those who took the treatment): the paper's analysed n varies by
+/// outcome, so no randomised n stands for it.
+/// Denominators equal to one of the `sizes` (either arm's, or their total) are
+/// the allocation itself; when only one arm's size is known, one other
+/// denominator may be the other arm's.
+fn varying_denominators(dens: &[f64], n: f64, sizes: &[f64], both: bool) -> bool {
+    let others = dens
+        .iter()
+        .filter(|d| !sizes.contains(d) && **d >= 0.8 * n && **d <= 1.25 * n)
+        .count();
+    others > usize::from(!both)
+}
+
 /// An outcome analysed on a subset named as such ("… in PP", "per-protocol").
 pub fn subset_outcome(outcome: &str) -> bool {
     let lower = outcome.to_lowercase();
@@ -136,9 +173,23 @@ type Votes<'d> = Vec<(f64, f32, &'d Sentence)>;
 /// `35 patients were randomised to me`.
 fn votes_in<'d>(s: &'d Sentence, me: &Name, other: &Name, w: f32, out: &mut Votes<'d>) {
     let (mm, mo) = (me.mentions(&s.text), other.mentions(&s.text));
+    // Doses that name this arm ("macitentan doses of 5 mg" → 5).
+    let doses: Vec<f64> = me
+        .stems
+        .iter()
+        .filter_map(|w| w.parse::<f64>().ok())
+        .collect();
     for m in &mm {
         let window = clip(&s.text, *m, m + 70);
         if let Some((n, n_at, at)) = sample_size(window) {
+            // "600 mg dose where n = 5": a word of the name right after another
+            // arm's dose is that arm's, unless the size is for each ("n = 6 per dose").
+            let before = clip(&s.text, m.saturating_sub(12), *m);
+            let each = clip(window, at, at + 12).trim_start().starts_with("per ");
+            if !doses.is_empty() && !each && scan(before).iter().any(|x| !doses.contains(&x.value))
+            {
+                continue;
+            }
             // The size must follow the arm's name closely: "X group (n = 35)".
             let gap = clip(window, 0, n_at);
             let close = gap.split_whitespace().count() <= 4 && !gap.contains([';', '.']);
@@ -243,7 +294,27 @@ pub fn group_sizes(
         }
     }
     let [vi, vc] = votes;
-    (pick(&vi), pick(&vc))
+    let (ni, nc) = (pick(&vi), pick(&vc));
+    let dens = denominators(doc);
+    let mut known: Vec<f64> = [&ni, &nc]
+        .iter()
+        .filter_map(|f| f.as_ref().map(|f| f.value))
+        .collect();
+    let both = known.len() == 2;
+    if let [a, b] = known[..] {
+        known.push(a + b);
+    }
+    let steady = |f: &Option<Found>| {
+        f.as_ref()
+            .is_none_or(|f| !varying_denominators(&dens, f.value, &known, both))
+    };
+    // An intention-to-treat outcome is analysed on the randomised n whatever
+    // the per-protocol denominators.
+    if itt || (steady(&ni) && steady(&nc)) {
+        (ni, nc)
+    } else {
+        (None, None)
+    }
 }
 
 #[cfg(test)]
@@ -357,6 +428,37 @@ mod tests {
         assert_eq!(
             sizes(t, "MTL group", "No label group", "quiz"),
             (None, None)
+        );
+    }
+
+    #[test]
+    fn italic_n_in_converted_markdown() {
+        // PMC3169777 (figure legend): the converter keeps the italic n as "*n*".
+        let t = "Arithmetic mean (±SD) plasma endothelin-1 concentrations in healthy subjects after administration of a single dose of 0.2, 1, 5, 25, 100, 300 or 600 mg of macitentan (*n* = 6 per dose group) or placebo (*n* = 14). \\**P* < 0.05 compared with placebo";
+        assert_eq!(
+            sizes(
+                t,
+                "macitentan doses of 5 mg",
+                "placebo",
+                "Plasma endothelin-1 concentrations"
+            ),
+            (Some(6.0), Some(14.0))
+        );
+    }
+
+    #[test]
+    fn another_doses_size_is_not_this_doses() {
+        // PMC3169777 (figure legend): "n = 5" is the 600 mg group's; the
+        // other doses have 6 ("per group"), which a second sentence confirms.
+        let t = "Arithmetic mean plasma concentration–time profiles of macitentan in healthy subjects (*n* = 6 per group except for 600 mg dose where *n* = 5) after administration of a single dose of 0.2, 1, 5, 25, 100, 300 or 600 mg of macitentan. Plasma endothelin-1 concentrations after a single dose of 0.2, 1, 5, 25, 100, 300 or 600 mg of macitentan (*n* = 6 per dose group) or placebo (*n* = 14).";
+        assert_eq!(
+            sizes(t, "macitentan doses of 5 mg", "placebo", "endothelin-1").0,
+            Some(6.0)
+        );
+        // The 600 mg arm has both 6 and 5 stated: withheld, not guessed.
+        assert_eq!(
+            sizes(t, "macitentan doses of 600 mg", "placebo", "endothelin-1").0,
+            None
         );
     }
 }

@@ -236,3 +236,116 @@ fn layout_table_with_dose_columns() {
     let e = run(&pages, "macitentan doses of 25 mg", "placebo", "dizziness");
     assert_eq!(val(&e, "intervention_events"), None);
 }
+
+fn page(text: &str) -> [PageText; 1] {
+    [PageText {
+        page: 1,
+        text: text.into(),
+    }]
+}
+
+#[test]
+fn role_phrases_name_the_arms_of_a_two_arm_trial() {
+    // PMC5777645: the seeded names ("peer-led structured patient education",
+    // "conventional care alone") are not in the results sentence; the paper
+    // calls the arms "the intervention group" and "the control group".
+    let text = "Patients were allocated to peer-led structured patient education or conventional care alone. Mean BMI change was -1.65 kg/m2 (SD = 2.5; CI95%: -2.25; -1.06) in the intervention group and +0.05 kg/m2 (SD = 3.2; CI95%: -0.71; 0.81) in the control group, p = 0.002.";
+    let e = run(
+        &page(text),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "Mean BMI change",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-1.65)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(2.5)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(0.05)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(3.2)));
+    // Trap: a third arm makes "the intervention group" ambiguous; nothing is read.
+    let three = format!(
+        "Patients were randomised to three groups: education, coaching or conventional care alone. {text}"
+    );
+    let e = run(
+        &page(&three),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "Mean BMI change",
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+}
+
+#[test]
+fn a_change_stated_by_its_verb_keeps_its_sign() {
+    // PMC5777645: "decreased by 3.34 cm" is a change of -3.34; "increased by 2.65 cm" +2.65.
+    let text = "Patients were allocated to peer-led structured patient education or conventional care alone. Mean waist circumference decreased by 3.34 cm (SD = 9.3; CI95%: -5.56;-1.13) in the intervention group and increased by 2.65 cm (SD = 10.3; CI95%: 0.20; 5.09) in the control group (p<0.001).";
+    let e = run(
+        &page(text),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "Mean waist circumference",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-3.34)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(2.65)));
+    assert_eq!(
+        val(&e, "direction_of_effect"),
+        Some(json!("significantly decreased"))
+    );
+    // An outcome named as the decrease keeps the printed (positive) value.
+    let e = run(
+        &page(text),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "reduction in mean waist circumference",
+    );
+    assert_ne!(val(&e, "intervention_mean"), Some(json!(-3.34)));
+}
+
+#[test]
+fn change_from_baseline_is_read_but_baseline_values_are_not() {
+    // PMC5777645 abstract: "From baseline to 12 months, the decrease in HbA1c
+    // levels was 1.05% (SD = 2.0; …) in the intervention group compared with
+    // 0.15% (SD = 1.7; …) in the control group".
+    let text = "Patients were allocated to peer-led structured patient education or conventional care alone. From baseline to 12 months, the decrease in HbA1c levels was 1.05% (SD = 2.0; CI95%: 1.54;-0.56) in the intervention group compared with 0.15% (SD = 1.7; CI95%: -0.56; 0.26) in the control group, p = 0.006.";
+    let e = run(
+        &page(text),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "HbA1c levels",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(1.05)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(1.7)));
+    assert_eq!(val(&e, "outcome_type"), Some(json!("continuous")));
+    // Trap: baseline values of the same outcome are not results.
+    let text = "Patients were allocated to peer-led structured patient education or conventional care alone. At baseline, HbA1c levels were 10.6% (SD = 1.8) in the intervention group and 10.8% (SD = 1.9) in the control group.";
+    let e = run(
+        &page(text),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "HbA1c levels",
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+}
+
+#[test]
+fn randomised_n_is_withheld_when_outcomes_have_other_denominators() {
+    // PMC5614421: 398 / 389 women randomised, but infant outcomes are counted
+    // over 402 / 388 live-born infants and side effects over 394 / 382.
+    let text = "Of the 787 women recruited, 398 (50.6%) were randomised to the progesterone group, and 389 (49.4%) to the placebo group. Women were assigned to vaginal progesterone pessaries (*n* = 398) or placebo (*n* = 389). The risk of respiratory distress syndrome was similar in both study groups, 10.5% (42/402) in the progesterone group and 10.6% (41/388) in the placebo group. In 9.9% (39/394) of the women in the progesterone group and 7.3% (28/382) of the women in the placebo group, treatment was stopped because of side effects.";
+    let e = run(
+        &page(text),
+        "vaginal progesterone",
+        "placebo",
+        "side effects",
+    );
+    assert_eq!(val(&e, "intervention_group_size"), None);
+    assert_eq!(val(&e, "comparator_group_size"), None);
+    // Without the other denominators the randomised n stands (italic n read).
+    let text = "Women were assigned to vaginal progesterone pessaries (*n* = 398) or placebo (*n* = 389). No woman was lost to analysis.";
+    let e = run(
+        &page(text),
+        "vaginal progesterone",
+        "placebo",
+        "side effects",
+    );
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(398)));
+    assert_eq!(val(&e, "comparator_group_size"), Some(json!(389)));
+}

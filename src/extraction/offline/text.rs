@@ -90,8 +90,34 @@ const STOPS: [&str; 10] = [
     " at ",
 ];
 
+/// Verbs stating a signed change as a positive number.
+const DECREASED_BY: [&str; 6] = [
+    "decreased by",
+    "reduced by",
+    "fell by",
+    "dropped by",
+    "declined by",
+    "lowered by",
+];
+
+/// Whether an outcome is named as a decrease, so its values are given positive.
+fn names_a_decrease(o: &Name) -> bool {
+    [
+        "reduction",
+        "decrease",
+        "loss",
+        "decline",
+        "fall",
+        "drop",
+        "lower",
+    ]
+    .iter()
+    .any(|w| o.stems.contains(&super::arms::stem(w)))
+}
+
 /// Statistics of a sentence, skipping p values, sample sizes, CIs and years.
-fn fragments(s: &str) -> Vec<Frag> {
+/// `outcome_is_decrease`: see [`names_a_decrease`].
+fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
     let lower = s.to_lowercase();
     let mut out: Vec<Frag> = Vec::new();
     for n in scan(s) {
@@ -168,7 +194,16 @@ fn fragments(s: &str) -> Vec<Frag> {
         {
             continue;
         }
-        let stat = parse_stat(clip(s, n.start, end), None);
+        let mut stat = parse_stat(clip(s, n.start, end), None);
+        // "decreased by 3.34 cm (SD = 9.3)": a change stated by its verb is
+        // negative, unless the outcome itself is the decrease ("reduction in …").
+        if let Some(Stat::Mean { mean, .. }) = &mut stat
+            && *mean > 0.0
+            && !outcome_is_decrease
+            && DECREASED_BY.iter().any(|w| lead.trim_end().ends_with(w))
+        {
+            *mean = -*mean;
+        }
         // In prose a bare whole number is rarely an event count ("26 and 35 wk").
         let bare = matches!(
             stat,
@@ -321,6 +356,17 @@ fn arm_from(stat: &Stat, s: &Sentence, hint: SpreadKindHint, conf: f32) -> ArmDa
     d
 }
 
+/// Whether a sentence may give baseline values: it names the baseline other
+/// than as the start of a change ("from baseline to 12 months", "between
+/// baseline and week 12", "change from baseline").
+fn mentions_baseline_values(lower: &str) -> bool {
+    let mut rest = lower.to_owned();
+    for span in ["from baseline", "between baseline and", "since baseline"] {
+        rest = rest.replace(span, " ");
+    }
+    rest.contains("baseline")
+}
+
 /// Both arms' statistics from the best sentence about the outcome that has them.
 pub fn from_sentences(
     doc: &Document,
@@ -334,10 +380,10 @@ pub fn from_sentences(
     // infant outcomes, including serious infant composite outcome (155/406 …"
     // (PMC5614421) the counts belong to the last outcome named, not the first.
     for (s, _) in about(doc, o, 0.8) {
-        if s.lower.contains("baseline") {
+        if mentions_baseline_values(&s.lower) {
             continue;
         }
-        let frags = fragments(&s.text);
+        let frags = fragments(&s.text, names_a_decrease(o));
         if frags.len() < 2 {
             continue;
         }

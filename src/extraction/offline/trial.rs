@@ -238,9 +238,13 @@ pub fn compare(
     comparator: &str,
     outcome: &str,
 ) -> Comparison {
-    let i = Name::new(intervention, abbr);
-    let c = Name::new(comparator, abbr);
+    let mut i = Name::new(intervention, abbr);
+    let mut c = Name::new(comparator, abbr);
     let o = Name::new(outcome, abbr);
+    if doc.two_roles {
+        i.roles = super::arms::INTERVENTION_ROLES.to_vec();
+        c.roles = super::arms::CONTROL_ROLES.to_vec();
+    }
     let mut out = Comparison::default();
     if i.stems.is_empty() && i.abbrevs.is_empty() {
         return out;
