@@ -169,10 +169,40 @@ const PEOPLE: [&str; 14] = [
 
 type Votes<'d> = Vec<(f64, f32, &'d Sentence)>;
 
+/// Byte offsets of a group label ("group i") in a text: "Group I", not "Group II".
+fn label_offsets(text: &str, label: &str) -> Vec<usize> {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return Vec::new();
+    }
+    lower
+        .match_indices(label)
+        .filter(|(k, _)| {
+            let before = lower.get(..*k).and_then(|b| b.chars().next_back());
+            let after = lower.get(k + label.len()..).and_then(|a| a.chars().next());
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+        .map(|(k, _)| k)
+        .collect()
+}
+
 /// Sizes stated for `me` in one sentence: `me (n = 35)`, `35 in each group`,
 /// `35 patients were randomised to me`.
 fn votes_in<'d>(s: &'d Sentence, me: &Name, other: &Name, w: f32, out: &mut Votes<'d>) {
-    let (mm, mo) = (me.mentions(&s.text), other.mentions(&s.text));
+    let (mut mm, mut mo) = (me.mentions(&s.text), other.mentions(&s.text));
+    // "Group I (n = 30, laser group) … Group II (n = 22, placebo laser group)":
+    // where the paper labels the groups and the seed carries its label, the
+    // labels place the arms (the shared words "laser group" would place both).
+    if let Some(own) = &me.group {
+        let labelled = label_offsets(&s.text, own);
+        if !labelled.is_empty() {
+            mm = labelled;
+            mo = other
+                .group
+                .as_ref()
+                .map_or_else(Vec::new, |g| label_offsets(&s.text, g));
+        }
+    }
     // Doses that name this arm ("macitentan doses of 5 mg" → 5).
     let doses: Vec<f64> = me
         .stems
@@ -355,8 +385,8 @@ mod tests {
     }
 
     #[test]
-    fn one_sentence_each_with_shared_words_is_a_tie() {
-        // The same arms stated once each: "laser" names both, so neither size is sure.
+    fn group_labels_place_the_arms_that_shared_words_cannot() {
+        // PMC2972614: "laser" names both arms, but the seeds carry the paper's labels.
         let t = "Group I (n = 30, laser group) received laser therapy. Group II (n = 22, placebo laser group) received placebo laser therapy.";
         assert_eq!(
             sizes(
@@ -364,8 +394,12 @@ mod tests {
                 "Laser therapy (Group I)",
                 "Placebo laser therapy (Group II)",
                 "pain"
-            )
-            .0,
+            ),
+            (Some(30.0), Some(22.0))
+        );
+        // Trap: without labels on the seeds the shared words leave it a tie.
+        assert_eq!(
+            sizes(t, "Laser therapy", "Placebo laser therapy", "pain").0,
             None
         );
     }

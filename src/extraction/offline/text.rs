@@ -124,7 +124,12 @@ fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
         if out.last().is_some_and(|f| n.start < f.end) {
             continue;
         }
-        let before = clip(&lower, n.start.saturating_sub(14), n.start).trim_end();
+        // Emphasis markers dropped: "*p* = 0.0274" is a p value too.
+        let before: String = clip(&lower, n.start.saturating_sub(18), n.start)
+            .chars()
+            .filter(|c| !matches!(c, '*' | '_'))
+            .collect();
+        let before = before.trim_end();
         let skip = [
             "p =", "p=", "p <", "p<", "p >", "p>", "p ≤", "p≤", "n =", "n=", "ci", "ci:", "ci,",
             "interval", "to", "–", "-",
@@ -132,6 +137,9 @@ fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
         .iter()
         .any(|w| before.ends_with(w))
             || (n.is_int && (1950.0..=2100.0).contains(&n.value))
+            // A citation glued to the full stop: "(Figure 1).18".
+            || (s.get(n.start..).is_some_and(|r| r.starts_with('.'))
+                && s.get(..n.start).is_some_and(|b| b.ends_with([')', ']'])))
             || (n.pct && n.value == 95.0);
         if skip {
             continue;
@@ -266,6 +274,9 @@ fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, 
     if let Some(found) = followed_by_arm(s, &lower, frags, &mi, &mc) {
         return Some(found);
     }
+    if let Some(found) = in_named_order(&lower, frags, &mi, &mc) {
+        return Some(found);
+    }
     let dist = |m: usize, f: &Frag| -> usize {
         if m < f.start {
             f.start - m
@@ -292,6 +303,54 @@ fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, 
     // the nearest name is too often the wrong arm's (PMC1216327).
     let conf = if frags.len() > 2 { 0.45 } else { 0.6 };
     Some((a, b, conf))
+}
+
+/// Words that compare the arm named before them with the one named after.
+const COMPARED: [&str; 6] = [
+    " compared with ",
+    " compared to ",
+    " versus ",
+    " vs ",
+    " vs. ",
+    " than ",
+];
+
+/// "… was observed with daclizumab beta compared with IM IFN beta-1a at week
+/// 96 (mean (SD) change from baseline: 4.1 (12.4) vs 2.9 (12.7); p = 0.0274)"
+/// (PMC5971365): two arms named "A compared with B" before any statistic, then
+/// exactly two statistics "x vs y", read in the order the arms were named.
+fn in_named_order(
+    lower: &str,
+    frags: &[Frag],
+    mi: &[usize],
+    mc: &[usize],
+) -> Option<(usize, usize, f32)> {
+    let [a, b] = frags else { return None };
+    let between = clip(lower, a.end, b.start);
+    let vs = between.trim_start_matches([')', ']', ' ']);
+    if !(vs.starts_with("vs") || vs.starts_with("versus")) || between.len() > 12 {
+        return None;
+    }
+    // Each arm named once (its words close together), both before the statistics.
+    let named = |ms: &[usize]| -> Option<(usize, usize)> {
+        let before: Vec<usize> = ms.iter().copied().filter(|m| *m < a.start).collect();
+        let (lo, hi) = (*before.first()?, *before.last()?);
+        (hi - lo <= 40).then_some((lo, hi))
+    };
+    let (x, y) = (named(mi)?, named(mc)?);
+    let (first, second) = if x.1 < y.0 {
+        (x, y)
+    } else if y.1 < x.0 {
+        (y, x)
+    } else {
+        return None;
+    };
+    // Only the comparison between the names ("A compared with B").
+    let link = clip(lower, first.1, second.0);
+    if !COMPARED.iter().any(|w| link.contains(w)) || link.split_whitespace().count() > 8 {
+        return None;
+    }
+    Some(if x.1 < y.0 { (0, 1, 0.6) } else { (1, 0, 0.6) })
 }
 
 /// "10.5% (42/402) in the progesterone group and 10.6% (41/388) in the
@@ -367,6 +426,39 @@ fn mentions_baseline_values(lower: &str) -> bool {
     rest.contains("baseline")
 }
 
+/// Time points in a run of words: "week 144", "144 weeks", "12 months", "day 7".
+pub(super) fn time_points(ws: &[String]) -> Vec<(String, String)> {
+    const UNITS: [&str; 6] = ["week", "month", "day", "year", "hour", "visit"];
+    let unit = |w: &str| {
+        let l = w.to_lowercase();
+        let l = l.trim_end_matches('s');
+        UNITS.contains(&l).then(|| l.to_owned())
+    };
+    let num = |w: &str| w.parse::<f64>().is_ok().then(|| w.to_owned());
+    let mut out = Vec::new();
+    for pair in ws.windows(2) {
+        let [a, b] = pair else { continue };
+        let hit = match (unit(a), num(b)) {
+            (Some(u), Some(n)) => Some((u, n)),
+            _ => unit(b).zip(num(a)),
+        };
+        out.extend(hit);
+    }
+    out
+}
+
+/// Whether a sentence is about another time point than the outcome names: the
+/// outcome "SDMT score at week 144" and a sentence giving "at week 96" only.
+fn other_time_point(outcome_stems: &[String], sentence_words: &[String]) -> bool {
+    let want = time_points(outcome_stems);
+    if want.is_empty() {
+        return false;
+    }
+    let have = time_points(sentence_words);
+    let same_unit = have.iter().any(|(u, _)| want.iter().any(|(w, _)| w == u));
+    same_unit && !have.iter().any(|t| want.contains(t))
+}
+
 /// Both arms' statistics from the best sentence about the outcome that has them.
 pub fn from_sentences(
     doc: &Document,
@@ -380,7 +472,7 @@ pub fn from_sentences(
     // infant outcomes, including serious infant composite outcome (155/406 …"
     // (PMC5614421) the counts belong to the last outcome named, not the first.
     for (s, _) in about(doc, o, 0.8) {
-        if mentions_baseline_values(&s.lower) {
+        if mentions_baseline_values(&s.lower) || other_time_point(&o.stems, &s.words) {
             continue;
         }
         let frags = fragments(&s.text, names_a_decrease(o));
