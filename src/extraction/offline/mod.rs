@@ -51,6 +51,7 @@ mod tables;
 mod text;
 mod totals;
 mod trial;
+mod zero;
 
 use std::collections::BTreeMap;
 

@@ -286,6 +286,15 @@ pub fn compare(
             arm.events = Some(Found::events_from_pct(p.value, &p.quote, p.page, n));
         }
     }
+    // "No unexpected adverse events were reported": zero in both arms.
+    if binary_words && out.i.kind() == 2 && out.c.kind() == 2 {
+        let core = Name::new(&core_outcome(outcome), abbr);
+        if let Some((zi, zc)) = super::zero::zero_events(doc, &core, &i, &c) {
+            out.outcome_quote = out.outcome_quote.or(Some((zi.quote.clone(), zi.page)));
+            out.i.events = Some(zi);
+            out.c.events = Some(zc);
+        }
+    }
     out.outcome_type = match (out.i.kind(), out.c.kind()) {
         (0, 0) => Some(("binary", 0.85)),
         (1, 1) => Some(("continuous", 0.85)),
