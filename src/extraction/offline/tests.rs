@@ -397,3 +397,49 @@ fn statistics_in_the_order_the_arms_were_named() {
     );
     assert_eq!(val(&e, "comparator_sd"), Some(json!(12.7)));
 }
+
+#[test]
+fn one_arm_per_sentence_with_itt_and_pp_analyses() {
+    // PMC3493722 abstract: each arm in its own sentence, both analyses in one list.
+    let text = "The 1-week group achieved 83.5% (71/85) and 87.7% (71/81) eradication rates in the intention to treat (ITT) and per-protocol (PP) analyses, respectively. The 2-week group obtained 87.7% (72/84) and 88.9% (72/81) eradication rate in the ITT and PP analyses, respectively. There was no significant difference in the eradication rate, patient compliance or rate of adverse events between the two groups.";
+    let itt = run(
+        &page(text),
+        "1-week quadruple rescue therapy",
+        "2-week quadruple rescue therapy",
+        "eradication rate of H. pylori in ITT",
+    );
+    assert_eq!(val(&itt, "intervention_events"), Some(json!(71)));
+    assert_eq!(val(&itt, "intervention_group_size"), Some(json!(85)));
+    assert_eq!(val(&itt, "comparator_events"), Some(json!(72)));
+    assert_eq!(val(&itt, "comparator_group_size"), Some(json!(84)));
+    let pp = run(
+        &page(text),
+        "1-week quadruple rescue therapy",
+        "2-week quadruple rescue therapy",
+        "eradication rate of H. pylori in PP",
+    );
+    assert_eq!(val(&pp, "intervention_group_size"), Some(json!(81)));
+    assert_eq!(val(&pp, "comparator_group_size"), Some(json!(81)));
+    // Trap: an outcome naming neither analysis cannot choose between the two.
+    let neither = run(
+        &page(text),
+        "1-week quadruple rescue therapy",
+        "2-week quadruple rescue therapy",
+        "eradication rate of H. pylori",
+    );
+    assert_eq!(val(&neither, "intervention_events"), None);
+}
+
+#[test]
+fn another_studys_findings_are_not_this_trials() {
+    // PMC3493722 discussion: numbers and significance of an earlier trial.
+    let text = "In that report, the eradication rates were 72/112 (64.3%) in the 1-week group, compared to 95/115 (82.6%) in the 2-week group (p = 0.003).";
+    let e = run(
+        &page(text),
+        "1-week quadruple rescue therapy",
+        "2-week quadruple rescue therapy",
+        "eradication rate of H. pylori in ITT",
+    );
+    assert_eq!(val(&e, "intervention_events"), None);
+    assert_eq!(val(&e, "direction_of_effect"), None);
+}

@@ -55,6 +55,35 @@ pub fn document_spread(doc: &Document) -> SpreadKindHint {
     })
 }
 
+/// A sentence reporting another study's findings ("In that report, the
+/// eradication rates were …", "Smith et al. found …"): its numbers and
+/// direction are not this trial's.
+pub(super) fn other_study(lower: &str) -> bool {
+    [
+        "et al",
+        "that report",
+        "that study",
+        "that trial",
+        "previous stud",
+        "previous trial",
+        "previous report",
+        "prior stud",
+        "earlier stud",
+        "other stud",
+        "another stud",
+        "another trial",
+        "a recent stud",
+        "meta-analys",
+        "have reported",
+        "has been reported",
+        "have been reported",
+        "reported that",
+        "was reported in",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 /// Sentences about the outcome, best first; planning text (sample size) left out.
 pub(super) fn about<'d>(doc: &'d Document, o: &Name, min: f64) -> Vec<(&'d Sentence, f64)> {
     let mut v: Vec<(&Sentence, f64)> = doc
@@ -64,6 +93,7 @@ pub(super) fn about<'d>(doc: &'d Document, o: &Name, min: f64) -> Vec<(&'d Sente
             !["sample size", "power", "assum", "hypothes", "expected"]
                 .iter()
                 .any(|w| s.lower.contains(w))
+                && !other_study(&s.lower)
         })
         .map(|s| (s, o.score_words(&s.words, &s.stems)))
         .filter(|(_, sc)| *sc >= min)
@@ -508,6 +538,105 @@ pub fn from_sentences(
             arm_from(&fa.stat, s, hint, conf),
             arm_from(&fb.stat, s, hint, conf),
             (s.text.clone(), s.page),
+        ));
+    }
+    one_arm_each(doc, o, i, c, spread)
+}
+
+/// The analysis an outcome names: intention to treat or per protocol.
+fn analysis(text_words: &[String]) -> Option<&'static str> {
+    let has = |w: &str| text_words.iter().any(|x| x.eq_ignore_ascii_case(w));
+    let itt = has("ITT") || has("intention") || has("intention-to-treat");
+    let pp = has("PP") || has("per-protocol") || (has("per") && has("protocol"));
+    match (itt, pp) {
+        (true, false) => Some("itt"),
+        (false, true) => Some("pp"),
+        _ => None,
+    }
+}
+
+/// The one statistic of a sentence for the outcome: its only one, or the one
+/// a "respectively" list ties to the outcome's analysis ("83.5% (71/85) and
+/// 87.7% (71/81) … in the ITT and PP analyses, respectively").
+fn own_stat(s: &Sentence, frags: &[Frag], want: Option<&str>) -> Option<Frag> {
+    let stats: Vec<&Frag> = frags
+        .iter()
+        .filter(|f| !matches!(f.stat, Stat::Interval { .. }))
+        .collect();
+    if let [one] = stats.as_slice() {
+        return Some(**one);
+    }
+    let want = want?;
+    let resp = s.lower.find("respectively")?;
+    let last = stats.last()?;
+    let items: Vec<&str> = clip(&s.text, last.end, resp)
+        .split([',', ';'])
+        .flat_map(|x| x.split(" and "))
+        .filter(|x| !x.trim().is_empty())
+        .collect();
+    if items.len() != stats.len() {
+        return None;
+    }
+    let hits: Vec<usize> = (0..items.len())
+        .filter(|k| {
+            items
+                .get(*k)
+                .is_some_and(|it| analysis(&super::arms::words(it)) == Some(want))
+        })
+        .collect();
+    match hits.as_slice() {
+        [k] => stats.get(*k).map(|f| **f),
+        _ => None,
+    }
+}
+
+/// "The 1-week group achieved 83.5% (71/85) … The 2-week group obtained
+/// 87.7% (72/84) …" (PMC3493722): two consecutive sentences about the
+/// outcome, each naming one arm only and giving its statistic.
+fn one_arm_each(
+    doc: &Document,
+    o: &Name,
+    i: &Name,
+    c: &Name,
+    spread: SpreadKindHint,
+) -> Option<(ArmData, ArmData, (String, u32))> {
+    let want = analysis(&o.stems.iter().map(|x| x.to_uppercase()).collect::<Vec<_>>())
+        .or_else(|| analysis(&o.stems));
+    for pair in doc.sentences.windows(2) {
+        let [a, b] = pair else { continue };
+        let about_it = |s: &Sentence| {
+            o.score_words(&s.words, &s.stems) >= 0.6
+                && !mentions_baseline_values(&s.lower)
+                && !other_time_point(&o.stems, &s.words)
+        };
+        if !(about_it(a) && about_it(b)) {
+            continue;
+        }
+        let names = |s: &Sentence| {
+            (
+                !i.mentions(&s.text).is_empty(),
+                !c.mentions(&s.text).is_empty(),
+            )
+        };
+        let (si, sc) = match (names(a), names(b)) {
+            ((true, false), (false, true)) => (a, b),
+            ((false, true), (true, false)) => (b, a),
+            _ => continue,
+        };
+        let decrease = names_a_decrease(o);
+        let fi = own_stat(si, &fragments(&si.text, decrease), want);
+        let fc = own_stat(sc, &fragments(&sc.text, decrease), want);
+        let (Some(fi), Some(fc)) = (fi, fc) else {
+            continue;
+        };
+        if !same_kind(&fi.stat, &fc.stat) || matches!(fi.stat, Stat::Mean { spread: None, .. }) {
+            continue;
+        }
+        let hint = |s: &Sentence| SpreadKindHint::from_text(&s.text).or(spread);
+        return Some((
+            arm_from(&fi.stat, si, hint(si), 0.6),
+            arm_from(&fc.stat, sc, hint(sc), 0.6),
+            (a.text.clone(), a.page),
         ));
     }
     None
