@@ -42,6 +42,7 @@ mod direction;
 mod document;
 mod general;
 mod headers;
+mod instrument;
 mod numbers;
 mod places;
 mod pvalues;

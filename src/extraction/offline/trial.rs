@@ -250,7 +250,15 @@ pub fn compare(
         return out;
     }
     let doc_spread = text::document_spread(doc);
-    let table = from_tables(&doc.tables, &o, &i, &c, doc_spread, outcome);
+    let table = from_tables(&doc.tables, &o, &i, &c, doc_spread, outcome).or_else(|| {
+        // A table naming the outcome by its instrument ("VAS" for pain severity).
+        super::instrument::instrument_names(doc, &o)
+            .iter()
+            .find_map(|alias| {
+                let a = Name::new(alias, abbr);
+                from_tables(&doc.tables, &a, &i, &c, doc_spread, alias)
+            })
+    });
     let mut row_sig = None;
     let from_table = table.is_some();
     if let Some(hit) = table {
