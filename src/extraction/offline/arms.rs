@@ -158,8 +158,83 @@ pub fn abbreviations(texts: &[&str]) -> BTreeMap<String, String> {
                 map.entry(inner.to_owned()).or_insert(long);
             }
         }
+        for (a, long) in glossary(text) {
+            map.entry(a).or_insert(long);
+        }
     }
     map
+}
+
+/// Whether a token reads as an abbreviation: 2–10 letters and digits, most
+/// letters capitals ("IPAT", "CoPAT", "HbA1c" is not: too few capitals).
+fn is_abbreviation(t: &str) -> bool {
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    (2..=10).contains(&t.chars().count())
+        && t.chars().all(|c| c.is_alphanumeric() || c == '-')
+        && letters.len() >= 2
+        && upper * 3 >= letters.len() * 2
+}
+
+/// Abbreviation glossaries of table notes: "CoPAT, outpatient parenteral
+/// antimicrobial therapy …; IPAT, patients receiving their full course of
+/// therapy in the hospital setting; SSP, semi-synthetic penicillin"
+/// (PMC2667135), "ITT=intention to treat. PP=per protocol.", "*HA* hyaluronan,
+/// *MPC* mesenchymal precursor cell" (PMC5541727). Entries with a comma or a
+/// space after the abbreviation count only in a list of at least two.
+fn glossary(text: &str) -> Vec<(String, String)> {
+    let plain: String = text.chars().filter(|c| !matches!(c, '*' | '_')).collect();
+    let mut strong = Vec::new();
+    let mut weak = Vec::new();
+    for seg in plain.split([';', '.']) {
+        let seg = seg.trim();
+        if let Some((a, l)) = seg.split_once('=') {
+            strong.extend(entry(a, l));
+        } else if let Some((a, l)) = seg.split_once(", ")
+            && is_abbreviation(a.trim())
+        {
+            weak.extend(entry(a, l));
+        } else {
+            for part in seg.split(", ") {
+                if let Some((a, l)) = part.trim().split_once(' ') {
+                    weak.extend(entry(a, l));
+                }
+            }
+        }
+    }
+    if weak.len() >= 2 {
+        strong.extend(weak);
+    }
+    strong
+}
+
+/// One glossary entry: an abbreviation and a long form of plain words whose
+/// initials hold at least half of the abbreviation's capitals.
+fn entry(abbr: &str, long: &str) -> Option<(String, String)> {
+    let (abbr, long) = (abbr.trim(), long.trim());
+    let ws: Vec<&str> = long.split_whitespace().collect();
+    let wordy = !ws.is_empty()
+        && ws.len() <= 14
+        && ws
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_alphabetic() || c == '-'))
+        && ws.first().is_some_and(|w| !is_abbreviation(w));
+    if !is_abbreviation(abbr) || !wordy {
+        return None;
+    }
+    let initials: Vec<char> = ws
+        .iter()
+        .flat_map(|w| w.split('-'))
+        .filter_map(|w| w.chars().next())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let caps: Vec<char> = abbr
+        .chars()
+        .filter(|c| c.is_uppercase())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let found = caps.iter().filter(|c| initials.contains(c)).count();
+    (found * 2 >= caps.len()).then(|| (abbr.to_owned(), long.to_owned()))
 }
 
 /// A name (arm, outcome, field label) ready to be matched.
@@ -223,11 +298,15 @@ impl Name {
             let ls = content_stems(long);
             let has_abbr = words(text).iter().any(|w| w == a);
             let covers = !ls.is_empty() && ls.iter().all(|s| stems.contains(s));
-            if has_abbr || covers {
+            // A seed paraphrasing part of a long form ("full course of therapy
+            // in the hospital setting" for "IPAT, patients receiving their
+            // full course of therapy in the hospital setting").
+            let within = stems.len() >= 3 && stems.iter().all(|s| ls.contains(s));
+            if has_abbr || covers || within {
                 abbrevs.push(a.clone());
                 // "White Grape Juice (WGJ)" or "WGJ": the abbreviation stands for the
                 // whole name (an empty list says so); "MTL+caloric intake": only part.
-                let whole = text.contains(&format!("({a})")) || text.trim() == a.as_str();
+                let whole = text.contains(&format!("({a})")) || text.trim() == a.as_str() || within;
                 abbrev_stems.push(if whole { Vec::new() } else { ls.clone() });
                 if has_abbr {
                     // The abbreviation itself is not a word of the passage to require.
@@ -363,6 +442,41 @@ mod tests {
             "are poorly absorbed as compared with white grape juice (WGJ) which contains",
         ]);
         assert_eq!(a.get("WGJ").map(String::as_str), Some("white grape juice"));
+    }
+
+    #[test]
+    fn glossaries_of_table_notes() {
+        // PMC2667135 Table 1 notes (run over several rows).
+        let a = abbreviations(&[
+            "CoPAT, outpatient parenteral antimicrobial therapy in the community setting; IPAT, patients receiving their full course of therapy in the hospital setting; SSP, semi-synthetic penicillin; NA, not applicable",
+        ]);
+        assert_eq!(
+            a.get("IPAT").map(String::as_str),
+            Some("patients receiving their full course of therapy in the hospital setting")
+        );
+        assert_eq!(
+            a.get("SSP").map(String::as_str),
+            Some("semi-synthetic penicillin")
+        );
+        // PMC5541727 figure legend (BMC style) and the "=" style.
+        let a = abbreviations(&["*HA* hyaluronan, *MPC* mesenchymal precursor cell"]);
+        assert_eq!(
+            a.get("MPC").map(String::as_str),
+            Some("mesenchymal precursor cell")
+        );
+        let a = abbreviations(&["Data are n (%). ITT=intention to treat."]);
+        assert_eq!(a.get("ITT").map(String::as_str), Some("intention to treat"));
+        // A seed paraphrasing part of a long form takes its abbreviation.
+        let a = abbreviations(&[
+            "CoPAT, outpatient parenteral antimicrobial therapy; IPAT, patients receiving their full course of therapy in the hospital setting",
+        ]);
+        let c = Name::new("full course of therapy in the hospital setting", &a);
+        assert_eq!(c.score("IPAT ( n = 97)"), 1.0);
+        // Traps: a prose list is no glossary, and initials must fit.
+        let a = abbreviations(&["MRI scans, CT scans and PET images were read blind."]);
+        assert!(a.is_empty(), "{a:?}");
+        let a = abbreviations(&["In the ITT population, the PP population was smaller."]);
+        assert!(a.is_empty(), "{a:?}");
     }
 
     #[test]

@@ -83,7 +83,30 @@ pub struct OfflineInput<'a> {
 /// Answers one step. Never panics; linear in the text size per field.
 pub fn extract_step(input: &OfflineInput) -> StepAnswer {
     let doc = Document::parse(input.pages);
-    let texts: Vec<&str> = doc.sentences.iter().map(|s| s.text.as_str()).collect();
+    // Sentences, and each table as one text (its notes, a glossary of
+    // abbreviations, run over several rows).
+    let tables: Vec<String> = doc
+        .tables
+        .iter()
+        .map(|t| {
+            let cells = t
+                .rows
+                .iter()
+                .flat_map(|r| r.cells.iter())
+                .filter(|c| !c.is_empty());
+            std::iter::once(&t.caption)
+                .chain(cells)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let texts: Vec<&str> = doc
+        .sentences
+        .iter()
+        .map(|s| s.text.as_str())
+        .chain(tables.iter().map(String::as_str))
+        .collect();
     let abbr = arms::abbreviations(&texts);
     let mut out = StepAnswer::new();
     for f in input.fields {
