@@ -65,6 +65,21 @@ pub fn scan(s: &str) -> Vec<Num> {
         let signed = is_minus(c)
             && chars.get(i + 1).is_some_and(|(_, d)| d.is_ascii_digit())
             && !prev.is_some_and(|p| p.is_alphanumeric() || p == '.' || p == ')');
+        // An en dash used as a minus ("| –0.7 (1.5) |", "0.7% vs –4.0%",
+        // PMC5541727): at the start of a cell or after a word, never between
+        // two numbers ("18 – 40", "10–20").
+        let last = chars
+            .get(..i)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .map(|x| x.1)
+            .find(|ch| !ch.is_whitespace());
+        let signed = signed
+            || (c == '–'
+                && chars.get(i + 1).is_some_and(|(_, d)| d.is_ascii_digit())
+                && prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '|'))
+                && !last.is_some_and(|l| l.is_ascii_digit() || matches!(l, '%' | ')' | ']' | '.')));
         let dot_start = c == '.'
             && chars.get(i + 1).is_some_and(|(_, d)| d.is_ascii_digit())
             && !prev.is_some_and(|p| p.is_alphanumeric());
@@ -327,6 +342,18 @@ mod tests {
             .map(|n| n.value)
             .collect();
         assert_eq!(v, vec![50.0, 64.0, -0.7, 6051.0]);
+        // PMC5541727 Table 4 cell and abstract: an en dash as a minus sign.
+        let v: Vec<f64> = scan("–0.7 (1.5) and 0.7% vs –4.0% over 26 weeks")
+            .iter()
+            .map(|n| n.value)
+            .collect();
+        assert_eq!(v, vec![-0.7, 1.5, 0.7, -4.0, 26.0]);
+        // Trap: an en dash between numbers is a range, spaced or not.
+        let v: Vec<f64> = scan("aged 18 – 40 years, (10–20), 5% –10%")
+            .iter()
+            .map(|n| n.value)
+            .collect();
+        assert_eq!(v, vec![18.0, 40.0, 10.0, 20.0, 5.0, 10.0]);
         assert!(scan("43.3%")[0].pct);
     }
 
