@@ -12,6 +12,7 @@
 
 use super::arms::Name;
 use super::document::{Document, Sentence};
+use super::headers::cell_score;
 use super::numbers::{sample_size, scan};
 use super::text::clip;
 use super::trial::Found;
@@ -167,7 +168,8 @@ const PEOPLE: [&str; 14] = [
     "cases",
 ];
 
-type Votes<'d> = Vec<(f64, f32, &'d Sentence)>;
+/// Sizes stated for an arm: value, weight, quote and its page.
+type Votes<'d> = Vec<(f64, f32, &'d str, u32)>;
 
 /// Byte offsets of a group label ("group i") in a text: "Group I", not "Group II".
 fn label_offsets(text: &str, label: &str) -> Vec<usize> {
@@ -224,7 +226,7 @@ fn votes_in<'d>(s: &'d Sentence, me: &Name, other: &Name, w: f32, out: &mut Vote
             let gap = clip(window, 0, n_at);
             let close = gap.split_whitespace().count() <= 4 && !gap.contains([';', '.']);
             if close && !mo.iter().any(|x| *x > *m && *x < m + at) {
-                out.push((n, w, s));
+                out.push((n, w, s.text.as_str(), s.page));
             }
         }
     }
@@ -244,7 +246,7 @@ fn votes_in<'d>(s: &'d Sentence, me: &Name, other: &Name, w: f32, out: &mut Vote
                 .any(|w| rest.contains(w))
         });
         if each.is_some() && !subset {
-            out.push((n.value, w.min(1.0), s));
+            out.push((n.value, w.min(1.0), s.text.as_str(), s.page));
             continue;
         }
         let next_me = mm.iter().find(|x| **x > n.end).copied();
@@ -261,7 +263,7 @@ fn votes_in<'d>(s: &'d Sentence, me: &Name, other: &Name, w: f32, out: &mut Vote
                 && CUES.iter().any(|q| gap.contains(q))
                 && short
             {
-                out.push((n.value, w, s));
+                out.push((n.value, w, s.text.as_str(), s.page));
             }
         }
     }
@@ -269,21 +271,51 @@ fn votes_in<'d>(s: &'d Sentence, me: &Name, other: &Name, w: f32, out: &mut Vote
 
 /// The size most sentences give; `None` when another size is nearly as well supported.
 fn pick(v: &Votes) -> Option<Found> {
-    let mut tally: Vec<(f64, f32, &Sentence)> = Vec::new();
-    for (n, w, s) in v {
+    let mut tally: Vec<(f64, f32, &str, u32)> = Vec::new();
+    for (n, w, q, p) in v {
         match tally.iter_mut().find(|t| t.0 == *n) {
             Some(t) => t.1 += w,
-            None => tally.push((*n, *w, s)),
+            None => tally.push((*n, *w, q, *p)),
         }
     }
     tally.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let (n, w, s) = *tally.first()?;
+    let (n, w, q, p) = *tally.first()?;
     let rival = tally.get(1).map_or(0.0, |t| t.1);
     if rival * 2.0 > w {
         return None;
     }
     let conf = if w >= 2.0 { 0.6 } else { 0.55 };
-    Some(Found::new(n, &s.text, s.page, conf))
+    Some(Found::new(n, q, p, conf))
+}
+
+/// Sizes in table column headers: "| | MPC + HA ( n = 11) | HA alone ( n = 6) |",
+/// a cell naming one arm (better than the other) with its n.
+fn header_votes<'d>(doc: &'d Document, i: &Name, c: &Name, votes: &mut [Votes<'d>; 2]) {
+    for t in &doc.tables {
+        for row in t.rows.iter().take(t.header_rows.max(1)) {
+            for cell in row.cells.iter().skip(1) {
+                let Some((n, _, _)) = sample_size(cell) else {
+                    continue;
+                };
+                let (si, sc) = (cell_score(i, cell), cell_score(c, cell));
+                // Equal shares: the name with more of its words in the cell
+                // ("MPC + HA" over "HA alone" in "MPC + HA (n = 11)").
+                let words_in = |n: &Name, sh: f64| sh * n.stems.len() as f64;
+                let (wi, wc) = (words_in(i, si), words_in(c, sc));
+                let slot = if si >= 0.5 && (si > sc || (si == sc && wi > wc)) {
+                    0
+                } else if sc >= 0.5 && (sc > si || (si == sc && wc > wi)) {
+                    1
+                } else {
+                    continue;
+                };
+                let w = 2.0 * si.max(sc) as f32;
+                if let Some(v) = votes.get_mut(slot) {
+                    v.push((n, w, row.raw.as_str(), t.page));
+                }
+            }
+        }
+    }
 }
 
 /// Group sizes from allocation text, or `None` where the analysed n may differ.
@@ -323,6 +355,7 @@ pub fn group_sizes(
             }
         }
     }
+    header_votes(doc, i, c, &mut votes);
     let [vi, vc] = votes;
     let (ni, nc) = (pick(&vi), pick(&vc));
     let dens = denominators(doc);
@@ -494,5 +527,18 @@ mod tests {
             sizes(t, "macitentan doses of 600 mg", "placebo", "endothelin-1").0,
             None
         );
+    }
+
+    #[test]
+    fn column_headers_give_sizes() {
+        // PMC5541727 Table 3 header.
+        let t = "Table 3 Incidence of adverse events\n\n|  | MPC + HA ( n = 11) | HA alone ( n = 6) |\n| --- | --- | --- |\n| Total number of adverse events | 94 | 39 |\n";
+        assert_eq!(
+            sizes(t, "MPC + HA", "HA alone", "pain"),
+            (Some(11.0), Some(6.0))
+        );
+        // Trap: completers are fewer than randomised; the header n is withheld.
+        let t = format!("{t}\nTwo patients dropped out before week 4.");
+        assert_eq!(sizes(&t, "MPC + HA", "HA alone", "pain"), (None, None));
     }
 }
