@@ -80,6 +80,13 @@ pub fn scan(s: &str) -> Vec<Num> {
                 && chars.get(i + 1).is_some_and(|(_, d)| d.is_ascii_digit())
                 && prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '|'))
                 && !last.is_some_and(|l| l.is_ascii_digit() || matches!(l, '%' | ')' | ']' | '.')));
+        // A sign set apart from its number right after a bracket: "(- 0.7 gm)"
+        // (PMC1216327, "the patients fed WA (- 0.7 gm)").
+        let spaced = (is_minus(c) || c == '–')
+            && prev == Some('(')
+            && chars.get(i + 1).is_some_and(|(_, d)| *d == ' ')
+            && chars.get(i + 2).is_some_and(|(_, d)| d.is_ascii_digit());
+        let signed = signed || spaced;
         let dot_start = c == '.'
             && chars.get(i + 1).is_some_and(|(_, d)| d.is_ascii_digit())
             && !prev.is_some_and(|p| p.is_alphanumeric());
@@ -88,7 +95,13 @@ pub fn scan(s: &str) -> Vec<Num> {
             continue;
         }
         let start = pos;
-        let mut j = if signed { i + 1 } else { i };
+        let mut j = if spaced {
+            i + 2
+        } else if signed {
+            i + 1
+        } else {
+            i
+        };
         let mut digits = String::new();
         if signed {
             digits.push('-');
@@ -348,6 +361,12 @@ mod tests {
             .map(|n| n.value)
             .collect();
         assert_eq!(v, vec![-0.7, 1.5, 0.7, -4.0, 26.0]);
+        // PMC1216327 abstract: a sign set apart after a bracket.
+        let v: Vec<f64> = scan("WGJ (+ 50.7 gm) … WA (- 0.7 gm); from 3 - 5 days")
+            .iter()
+            .map(|n| n.value)
+            .collect();
+        assert_eq!(v, vec![50.7, -0.7, 3.0, 5.0]);
         // Trap: an en dash between numbers is a range, spaced or not.
         let v: Vec<f64> = scan("aged 18 – 40 years, (10–20), 5% –10%")
             .iter()

@@ -443,3 +443,30 @@ fn another_studys_findings_are_not_this_trials() {
     assert_eq!(val(&e, "intervention_events"), None);
     assert_eq!(val(&e, "direction_of_effect"), None);
 }
+
+#[test]
+fn statistics_bracketed_after_their_arm() {
+    // PMC1216327 abstract: three arms, each statistic in a bracket after its
+    // arm; the middle one (AJ) belongs to neither seeded arm.
+    let text = "Thirty patients with acute diarrhea were fed twice-daily 15 ml/kg of Apple Juice (AJ), 30 received White Grape Juice (WGJ), and 30 were given colored and flavored water (WA). The mean body weight gain was greater among patients receiving WGJ (+ 50.7 gm) as compared with the patients in the AJ group (+ 18.3 gm) or the patients fed WA (- 0.7 gm) (p = 0.08).";
+    let e = run(
+        &page(text),
+        "White Grape Juice (WGJ)",
+        "colored and flavored water (WA)",
+        "The mean body weight gain",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(50.7)));
+    // The sign set apart after the bracket is kept, and AJ's 18.3 is not WA's.
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(-0.7)));
+    let e = run(
+        &page(text),
+        "Apple Juice (AJ)",
+        "colored and flavored water (WA)",
+        "The mean body weight gain",
+    );
+    // Its numbers sit too far from the outcome's words to be read here; they
+    // are never another arm's.
+    let got = val(&e, "intervention_mean");
+    assert!(got.is_none() || got == Some(json!(18.3)), "{got:?}");
+    assert_ne!(val(&e, "comparator_mean"), Some(json!(18.3)));
+}

@@ -232,7 +232,13 @@ fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
         {
             continue;
         }
-        let mut stat = parse_stat(clip(s, n.start, end), None);
+        // The bracket before a sign set apart ("(- 0.7 gm)") keeps it a sign.
+        let from = if s.get(..n.start).is_some_and(|b| b.ends_with('(')) {
+            n.start - 1
+        } else {
+            n.start
+        };
+        let mut stat = parse_stat(clip(s, from, end), None);
         // "decreased by 3.34 cm (SD = 9.3)": a change stated by its verb is
         // negative, unless the outcome itself is the decrease ("reduction in …").
         if let Some(Stat::Mean { mean, .. }) = &mut stat
@@ -307,6 +313,9 @@ fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, 
     if let Some(found) = in_named_order(&lower, frags, &mi, &mc) {
         return Some(found);
     }
+    if let Some(found) = bracketed_after_arm(s, frags, &mi, &mc) {
+        return Some(found);
+    }
     let dist = |m: usize, f: &Frag| -> usize {
         if m < f.start {
             f.start - m
@@ -333,6 +342,52 @@ fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, 
     // the nearest name is too often the wrong arm's (PMC1216327).
     let conf = if frags.len() > 2 { 0.45 } else { 0.6 };
     Some((a, b, conf))
+}
+
+/// "… patients receiving WGJ (+ 50.7 gm) as compared with the patients in the
+/// AJ group (+ 18.3 gm) or the patients fed WA (- 0.7 gm)" (PMC1216327): each
+/// statistic in a bracket right after an arm's name ("X (…)", "the X group
+/// (…)"). Both arms must be placed this way, each once.
+fn bracketed_after_arm(
+    s: &str,
+    frags: &[Frag],
+    mi: &[usize],
+    mc: &[usize],
+) -> Option<(usize, usize, f32)> {
+    let mut slots: [Option<usize>; 2] = [None, None];
+    for (k, f) in frags.iter().enumerate() {
+        let before = clip(s, f.start.saturating_sub(30), f.start);
+        let Some(open) = before.rfind('(') else {
+            continue;
+        };
+        // Only a sign or spaces between the bracket and the number.
+        if !before
+            .get(open + 1..)
+            .is_some_and(|r| r.chars().all(|c| matches!(c, ' ' | '+')))
+        {
+            continue;
+        }
+        let at = f.start.saturating_sub(30) + open;
+        let lead = clip(s, at.saturating_sub(40), at);
+        let lead_words: Vec<&str> = lead.split_whitespace().collect();
+        let tail = lead_words.len().saturating_sub(3);
+        let cut = lead.len() - lead_words.get(tail..).map_or(0, |w| w.join(" ").len());
+        let from = at.saturating_sub(40) + cut;
+        let named = |ms: &[usize]| ms.iter().any(|m| *m >= from && *m < at);
+        let slot = match (named(mi), named(mc)) {
+            (true, false) => 0,
+            (false, true) => 1,
+            _ => continue,
+        };
+        match slots.get_mut(slot) {
+            Some(x @ None) => *x = Some(k),
+            _ => return None,
+        }
+    }
+    match slots {
+        [Some(a), Some(b)] => Some((a, b, 0.7)),
+        _ => None,
+    }
 }
 
 /// Words that compare the arm named before them with the one named after.
