@@ -470,3 +470,26 @@ fn statistics_bracketed_after_their_arm() {
     assert!(got.is_none() || got == Some(json!(18.3)), "{got:?}");
     assert_ne!(val(&e, "comparator_mean"), Some(json!(18.3)));
 }
+
+#[test]
+fn statistics_after_a_colon_naming_their_arm() {
+    // Shaped like PMC5777645's results: "(intervention: … ; control: …)".
+    let text = "Patients were allocated to peer-led structured patient education or conventional care alone. Mean waist circumference fell more with education (intervention group: -3.34 ± 9.3 cm; control group: 2.65 ± 10.3 cm; p < 0.001).";
+    let e = run(
+        &page(text),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "Mean waist circumference",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-3.34)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(10.3)));
+    // Trap: a label that is no arm ("mean: …") places nothing.
+    let text = "Patients were allocated to peer-led structured patient education or conventional care alone. Mean waist circumference (mean: -3.34 ± 9.3 cm; median: 2.65 ± 10.3 cm).";
+    let e = run(
+        &page(text),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "Mean waist circumference",
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+}

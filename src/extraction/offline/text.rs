@@ -347,7 +347,8 @@ fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, 
 /// "… patients receiving WGJ (+ 50.7 gm) as compared with the patients in the
 /// AJ group (+ 18.3 gm) or the patients fed WA (- 0.7 gm)" (PMC1216327): each
 /// statistic in a bracket right after an arm's name ("X (…)", "the X group
-/// (…)"). Both arms must be placed this way, each once.
+/// (…)"), or after a colon ("intervention: 4.1 ± 1.2; control: 5.3 ± 1.4").
+/// Both arms must be placed this way, each once.
 fn bracketed_after_arm(
     s: &str,
     frags: &[Frag],
@@ -357,7 +358,8 @@ fn bracketed_after_arm(
     let mut slots: [Option<usize>; 2] = [None, None];
     for (k, f) in frags.iter().enumerate() {
         let before = clip(s, f.start.saturating_sub(30), f.start);
-        let Some(open) = before.rfind('(') else {
+        // "X (4.1 ± 1.2)", "X: 4.1 ± 1.2", "X = 4.1 ± 1.2".
+        let Some(open) = before.rfind(['(', ':', '=']) else {
             continue;
         };
         // Only a sign or spaces between the bracket and the number.
