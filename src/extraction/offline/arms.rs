@@ -121,6 +121,10 @@ pub fn content_stems(text: &str) -> Vec<String> {
     out
 }
 
+/// Separates an abbreviation from the number of its second long form in the
+/// keys of [`abbreviations`].
+pub const ALT: char = '\u{1f}';
+
 /// Abbreviations the paper defines: `long form (ABBR)`, mapped ABBR → long form.
 pub fn abbreviations(texts: &[&str]) -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
@@ -159,7 +163,17 @@ pub fn abbreviations(texts: &[&str]) -> BTreeMap<String, String> {
             }
         }
         for (a, long) in glossary(text) {
-            map.entry(a).or_insert(long);
+            match map.get(&a) {
+                None => {
+                    map.insert(a, long);
+                }
+                // Defined in the text as something else ("IPAT" = "inpatient
+                // antimicrobial therapy") and in a table note at more length.
+                Some(other) if *other != long => {
+                    map.entry(format!("{a}{ALT}2")).or_insert(long);
+                }
+                Some(_) => {}
+            }
         }
     }
     map
@@ -294,7 +308,12 @@ impl Name {
         let mut stems = content_stems(text);
         let mut abbrevs = Vec::new();
         let mut abbrev_stems = Vec::new();
-        for (a, long) in abbr {
+        for (key, long) in abbr {
+            // A second long form of the same abbreviation is keyed "ABBR␟2".
+            let a = key.split(ALT).next().unwrap_or(key);
+            if abbrevs.iter().any(|x: &String| x == a) {
+                continue;
+            }
             let ls = content_stems(long);
             let has_abbr = words(text).iter().any(|w| w == a);
             let covers = !ls.is_empty() && ls.iter().all(|s| stems.contains(s));
@@ -303,10 +322,10 @@ impl Name {
             // full course of therapy in the hospital setting").
             let within = stems.len() >= 3 && stems.iter().all(|s| ls.contains(s));
             if has_abbr || covers || within {
-                abbrevs.push(a.clone());
+                abbrevs.push(a.to_owned());
                 // "White Grape Juice (WGJ)" or "WGJ": the abbreviation stands for the
                 // whole name (an empty list says so); "MTL+caloric intake": only part.
-                let whole = text.contains(&format!("({a})")) || text.trim() == a.as_str() || within;
+                let whole = text.contains(&format!("({a})")) || text.trim() == a || within;
                 abbrev_stems.push(if whole { Vec::new() } else { ls.clone() });
                 if has_abbr {
                     // The abbreviation itself is not a word of the passage to require.
@@ -472,6 +491,18 @@ mod tests {
         ]);
         let c = Name::new("full course of therapy in the hospital setting", &a);
         assert_eq!(c.score("IPAT ( n = 97)"), 1.0);
+        // PMC2667135: defined in the text as "inpatient antimicrobial therapy
+        // (IPAT)", in the table note at more length; the seed paraphrases the note.
+        let a = abbreviations(&[
+            "patients who received inpatient antimicrobial therapy (IPAT) throughout",
+            "CoPAT, outpatient parenteral antimicrobial therapy; IPAT, patients receiving their full course of therapy in the hospital setting",
+        ]);
+        let c = Name::new("full course of therapy in the hospital setting", &a);
+        assert_eq!(c.score("| IPAT ( n = 97) |"), 1.0);
+        assert_eq!(
+            Name::new("inpatient antimicrobial therapy", &a).score("IPAT"),
+            1.0
+        );
         // Traps: a prose list is no glossary, and initials must fit.
         let a = abbreviations(&["MRI scans, CT scans and PET images were read blind."]);
         assert!(a.is_empty(), "{a:?}");
