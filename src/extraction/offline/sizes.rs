@@ -289,8 +289,19 @@ fn pick(v: &Votes) -> Option<Found> {
 }
 
 /// Sizes in table column headers: "| | MPC + HA ( n = 11) | HA alone ( n = 6) |",
-/// a cell naming one arm (better than the other) with its n.
+/// a cell naming one arm (better than the other) with its n. A table of a
+/// subgroup ("| CoPAT ( n = 8) | IPAT ( n = 25) |", PMC2667135) gives smaller
+/// sizes than the whole trial's: only each arm's largest header size counts.
 fn header_votes<'d>(doc: &'d Document, i: &Name, c: &Name, votes: &mut [Votes<'d>; 2]) {
+    let mut found: [Votes<'d>; 2] = [Vec::new(), Vec::new()];
+    header_sizes(doc, i, c, &mut found);
+    for (mine, all) in found.into_iter().zip(votes.iter_mut()) {
+        let most = mine.iter().map(|v| v.0).fold(0.0, f64::max);
+        all.extend(mine.into_iter().filter(|v| v.0 == most));
+    }
+}
+
+fn header_sizes<'d>(doc: &'d Document, i: &Name, c: &Name, votes: &mut [Votes<'d>; 2]) {
     for t in &doc.tables {
         for row in t.rows.iter().take(t.header_rows.max(1)) {
             for cell in row.cells.iter().skip(1) {
@@ -531,6 +542,12 @@ mod tests {
 
     #[test]
     fn column_headers_give_sizes() {
+        // PMC2667135: a subgroup table's header sizes are not the arms'.
+        let t = "Table 1\n\n|  | CoPAT ( n = 103) | IPAT ( n = 97) |\n| --- | --- | --- |\n| Male | 60 | 59 |\n\nTable 3 Left-sided endocarditis\n\n|  | CoPAT ( n = 8) | IPAT ( n = 25) |\n| --- | --- | --- |\n| Death | 1 | 6 |\n";
+        assert_eq!(
+            sizes(t, "CoPAT", "IPAT", "deaths"),
+            (Some(103.0), Some(97.0))
+        );
         // PMC5541727 Table 3 header.
         let t = "Table 3 Incidence of adverse events\n\n|  | MPC + HA ( n = 11) | HA alone ( n = 6) |\n| --- | --- | --- |\n| Total number of adverse events | 94 | 39 |\n";
         assert_eq!(
