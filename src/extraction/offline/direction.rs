@@ -63,7 +63,7 @@ pub fn stated_direction(
     by_numbers: Option<&'static str>,
 ) -> Option<Direction> {
     for (s, score) in about(doc, o, 0.6) {
-        if s.lower.contains("baseline") {
+        if super::text::mentions_baseline_values(&s.lower) {
             continue;
         }
         let (mi, mc) = (i.mentions(&s.text), c.mentions(&s.text));

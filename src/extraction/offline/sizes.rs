@@ -235,9 +235,18 @@ fn votes_in<'d>(s: &'d Sentence, me: &Name, other: &Name, w: f32, out: &mut Vote
             continue;
         }
         let after = clip(&s.text, n.end, n.end + 60).to_lowercase();
-        let each = [" in each group", " per group", " patients in each"]
-            .iter()
-            .find(|p| after.starts_with(*p));
+        let each = [
+            " in each group",
+            " per group",
+            " patients in each",
+            " in each arm",
+            " per arm",
+            " in each treatment group",
+            " participants in each",
+            " subjects in each",
+        ]
+        .iter()
+        .find(|p| after.starts_with(*p));
         // "13 patients in each group who exhibited …" counts a subset.
         let subset = each.is_some_and(|p| {
             let rest = clip(&after, p.len(), p.len() + 12);
@@ -557,5 +566,18 @@ mod tests {
         // Trap: completers are fewer than randomised; the header n is withheld.
         let t = format!("{t}\nTwo patients dropped out before week 4.");
         assert_eq!(sizes(&t, "MPC + HA", "HA alone", "pain"), (None, None));
+    }
+
+    #[test]
+    fn the_same_size_in_each_arm() {
+        // Shaped like PMC4678179's abstract.
+        let t = "The phase II study enrolled 106 evaluable patients randomised to GV or GP (n = 53 in each arm).";
+        assert_eq!(
+            sizes(t, "GV", "GP", "overall survival"),
+            (Some(53.0), Some(53.0))
+        );
+        // Trap: a subset "in each arm who …" is not the arm's size.
+        let t = "Overall, 12 patients in each arm who had progressed on GV or GP received second-line therapy.";
+        assert_eq!(sizes(t, "GV", "GP", "overall survival"), (None, None));
     }
 }

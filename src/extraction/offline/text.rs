@@ -505,7 +505,7 @@ fn arm_from(stat: &Stat, s: &Sentence, hint: SpreadKindHint, conf: f32) -> ArmDa
 /// Whether a sentence may give baseline values: it names the baseline other
 /// than as the start of a change ("from baseline to 12 months", "between
 /// baseline and week 12", "change from baseline").
-fn mentions_baseline_values(lower: &str) -> bool {
+pub(super) fn mentions_baseline_values(lower: &str) -> bool {
     let mut rest = lower.to_owned();
     for span in ["from baseline", "between baseline and", "since baseline"] {
         rest = rest.replace(span, " ");
