@@ -271,6 +271,15 @@ fn role_phrases_name_the_arms_of_a_two_arm_trial() {
         "Mean BMI change",
     );
     assert_eq!(val(&e, "intervention_mean"), None);
+    // Trap: a reversed comparison (the control seeded as the intervention)
+    // must not take the intervention group's numbers.
+    let e = run(
+        &page(text),
+        "conventional care alone",
+        "to peer-led structured patient education",
+        "Mean BMI change",
+    );
+    assert_ne!(val(&e, "intervention_mean"), Some(json!(-1.65)));
 }
 
 #[test]

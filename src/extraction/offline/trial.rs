@@ -241,7 +241,24 @@ pub fn compare(
     let mut i = Name::new(intervention, abbr);
     let mut c = Name::new(comparator, abbr);
     let o = Name::new(outcome, abbr);
-    if doc.two_roles {
+    // Roles stand for the seeds only when the seeded intervention is not
+    // itself the control ("placebo" as the intervention of a reversed
+    // comparison would take the "intervention group"'s numbers).
+    let control_like = |t: &str| {
+        let l = t.to_lowercase();
+        [
+            "placebo",
+            "control",
+            "usual care",
+            "standard care",
+            "sham",
+            "no treatment",
+            "conventional",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+    };
+    if doc.two_roles && !control_like(intervention) {
         i.roles = super::arms::INTERVENTION_ROLES.to_vec();
         c.roles = super::arms::CONTROL_ROLES.to_vec();
     }
