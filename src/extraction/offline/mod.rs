@@ -15,7 +15,11 @@
 //!   group labels ("Group II") and doses ("600") as column names;
 //! - `arms`: words, abbreviations and fuzzy matching of names;
 //! - `tables`, `text`, `direction`, `trial`: the comparisons of a trial (outcome-results preset);
-//! - `sizes`: group sizes from allocation text, only where the analysed n cannot differ;
+//! - `sizes`: group sizes from allocation text and column headers, only where
+//!   the analysed n cannot differ;
+//! - `zero`: "no events" statements ("No unexpected adverse events were
+//!   reported") as zero events in both arms; `instrument`: the instrument an
+//!   outcome is measured with ("VAS") as a second name for it;
 //! - `general`: any field of any form; `totals` (counts of participants),
 //!   `cues`, `places`, `short` (short text values at labelled lead-ins and cue phrases).
 //!
