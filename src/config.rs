@@ -91,6 +91,26 @@ pub struct Config {
     /// `EVISTREAM_EXTRACTION_CONCURRENCY`: document × step extractions one
     /// process runs at once, shared by all runs.
     pub extraction_concurrency: usize,
+    /// `EVISTREAM_TRUSTED_PROXIES`: addresses or CIDR ranges of reverse
+    /// proxies (comma-separated). `X-Forwarded-For` / `Forwarded` name the
+    /// client only on a connection from one of them; from anywhere else the
+    /// headers are ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `EVISTREAM_METRICS_TOKEN`: when set, `/metrics` answers only requests
+    /// with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Secret>,
+    /// `EVISTREAM_HEADER_TIMEOUT_SECS`: a connection that has not sent a whole
+    /// request head in this time is closed (default 15).
+    pub header_read_timeout: Duration,
+    /// `EVISTREAM_BODY_TIMEOUT_SECS`: a request body that sends nothing for
+    /// this long is abandoned with 408 (default 30).
+    pub body_read_timeout: Duration,
+    /// `EVISTREAM_MAX_UPLOADS_PER_USER`: uploads one user may send at once in
+    /// one process (default 4); more are answered 429.
+    pub max_uploads_per_user: usize,
+    /// `EVISTREAM_JOB_RETENTION_DAYS`: finished jobs older than this are
+    /// deleted with their log (default 30).
+    pub job_retention: Duration,
     /// The OpenAI-compatible endpoint, when `EVISTREAM_LLM_BASE_URL` is set;
     /// without one, runs use the built-in offline extractor.
     pub llm: Option<LlmConfig>,
@@ -225,6 +245,32 @@ impl Reader<'_> {
                 default
             }
         }
+    }
+
+    /// A comma-separated list of addresses (`10.0.0.1`) and CIDR ranges
+    /// (`10.0.0.0/8`, `fd00::/8`); empty when unset.
+    fn networks(&mut self, variable: &'static str) -> Vec<ipnet::IpNet> {
+        let Some(raw) = self.get(variable) else {
+            return Vec::new();
+        };
+        let mut networks = Vec::new();
+        for item in raw
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+        {
+            let parsed = item
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+            match parsed {
+                Ok(network) => networks.push(network),
+                Err(_) => self.problem(
+                    variable,
+                    format!("holds {item:?}, which is neither an IP address nor a CIDR range like 10.0.0.0/8"),
+                ),
+            }
+        }
+        networks
     }
 
     /// An integer in `min..=max`, or `default` when unset.
@@ -380,6 +426,18 @@ impl Config {
             reader.integer("EVISTREAM_CONVERSION_TIMEOUT_SECS", 300, 1, 86_400);
         let download_link_secs = reader.integer("EVISTREAM_DOWNLOAD_LINK_SECS", 300, 10, 86_400);
         let extraction_concurrency = reader.integer("EVISTREAM_EXTRACTION_CONCURRENCY", 8, 1, 256);
+        let trusted_proxies = reader.networks("EVISTREAM_TRUSTED_PROXIES");
+        let metrics_token = reader.get("EVISTREAM_METRICS_TOKEN");
+        if metrics_token.as_ref().is_some_and(|token| token.len() < 16) {
+            reader.problem(
+                "EVISTREAM_METRICS_TOKEN",
+                "is too short; use at least 16 random characters (or leave it unset)",
+            );
+        }
+        let header_read_timeout = reader.integer("EVISTREAM_HEADER_TIMEOUT_SECS", 15, 1, 600);
+        let body_read_timeout = reader.integer("EVISTREAM_BODY_TIMEOUT_SECS", 30, 1, 3600);
+        let max_uploads_per_user = reader.integer("EVISTREAM_MAX_UPLOADS_PER_USER", 4, 1, 1000);
+        let job_retention_days = reader.integer("EVISTREAM_JOB_RETENTION_DAYS", 30, 1, 36_500);
         let llm = read_llm(&mut reader);
 
         if !reader.problems.is_empty() {
@@ -410,6 +468,12 @@ impl Config {
             conversion_timeout_secs,
             download_link_ttl: Duration::from_secs(download_link_secs),
             extraction_concurrency: extraction_concurrency as usize,
+            trusted_proxies,
+            metrics_token: metrics_token.map(Secret::new),
+            header_read_timeout: Duration::from_secs(header_read_timeout),
+            body_read_timeout: Duration::from_secs(body_read_timeout),
+            max_uploads_per_user: max_uploads_per_user as usize,
+            job_retention: Duration::from_secs(job_retention_days * 86_400),
             llm,
         })
     }

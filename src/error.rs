@@ -35,6 +35,15 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// More at once than allowed (uploads per user); retry shortly.
+    #[error("{message}")]
+    Busy {
+        message: String,
+        retry_after_secs: u64,
+    },
+    /// The client stopped sending its request body.
+    #[error("{0}")]
+    TimedOut(String),
     #[error("the service is not available right now: {0}")]
     Unavailable(String),
     /// The detail went to the log under `reference`; the client sees only that.
@@ -64,6 +73,18 @@ impl AppError {
         AppError::NotFound(what.to_owned())
     }
 
+    /// Seconds after which retrying makes sense, for a `Retry-After` header.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after_secs }
+            | AppError::Busy {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            AppError::Unavailable(_) => Some(5),
+            _ => None,
+        }
+    }
+
     /// HTTP status the error maps to, for server functions and plain routes alike.
     pub fn status(&self) -> u16 {
         match self {
@@ -72,7 +93,8 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Validation { .. } => 422,
             AppError::Conflict(_) => 409,
-            AppError::TooManyAttempts { .. } => 429,
+            AppError::TooManyAttempts { .. } | AppError::Busy { .. } => 429,
+            AppError::TimedOut(_) => 408,
             AppError::Unavailable(_) => 503,
             AppError::Internal { .. } => 500,
             AppError::ServerFn(
@@ -104,11 +126,20 @@ mod server {
     /// field they concern and the message to show. Classifying by name (not by
     /// matching the database's message text) keeps this stable across versions
     /// and locales.
-    const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[(
-        "users_email_key",
-        "email",
-        "an account with this email address already exists",
-    )];
+    /// A field of `None` means the clash is a conflict with work in progress
+    /// (409), not a problem with an input (422).
+    const UNIQUE_CONSTRAINTS: &[(&str, Option<&str>, &str)] = &[
+        (
+            "users_email_key",
+            Some("email"),
+            "an account with this email address already exists",
+        ),
+        (
+            "jobs_live_subject",
+            None,
+            "This work is queued or running already.",
+        ),
+    ];
 
     impl AppError {
         /// Logs `detail` with a fresh reference and returns the opaque error.
@@ -129,6 +160,9 @@ mod server {
                 http::StatusCode::from_u16(err.status())
                     .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
             );
+            if let Some(secs) = err.retry_after_secs() {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+            }
         }
         result
     }
@@ -156,7 +190,8 @@ mod server {
                             .find(|(constraint, _, _)| *constraint == name)
                     });
                     match known {
-                        Some((_, field, message)) => AppError::invalid(field, *message),
+                        Some((_, Some(field), message)) => AppError::invalid(field, *message),
+                        Some((_, None, message)) => AppError::Conflict((*message).to_owned()),
                         None => AppError::internal(err),
                     }
                 }
@@ -175,8 +210,15 @@ mod server {
         fn into_response(self) -> axum::response::Response {
             let status = http::StatusCode::from_u16(self.status())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            let retry_after = self.retry_after_secs();
             let body = serde_json::json!({ "error": self.to_string(), "detail": self });
-            (status, axum::Json(body)).into_response()
+            let mut response = (status, axum::Json(body)).into_response();
+            if let Some(secs) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+            }
+            response
         }
     }
 }

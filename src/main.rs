@@ -8,9 +8,50 @@ use evistream::config::Config;
 use evistream::server::cli::{Cli, Command, run};
 use evistream::server::telemetry;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The PDF child is started by the server for each upload; it needs no
+    // configuration or telemetry, and its stdout carries only its JSON answer.
+    // It runs before any runtime thread exists: its confinement (Landlock)
+    // binds the thread that sets it and the threads and programs it starts,
+    // so no thread may be left unconfined.
+    match cli.command {
+        Some(Command::PdfChild {
+            mode,
+            max_pages,
+            memory_mb,
+            cpu_seconds,
+            path,
+        }) => {
+            return evistream::documents::isolation::child_main(
+                &evistream::documents::isolation::ChildArgs {
+                    mode,
+                    max_pages,
+                    memory_mb,
+                    cpu_seconds,
+                    path,
+                },
+            );
+        }
+        Some(Command::ConfinementProbe { input, paths }) => {
+            return evistream::documents::confine::probe_main(&input, &paths);
+        }
+        _ => {}
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("evistream: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async_main(cli))
+}
+
+async fn async_main(cli: Cli) -> ExitCode {
     // The container health check must work without the app's configuration.
     if let Some(Command::Healthcheck) = cli.command {
         return match evistream::server::cli::healthcheck().await {
@@ -20,26 +61,6 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         };
-    }
-    // The PDF child is started by the server for each upload; it needs no
-    // configuration or telemetry, and its stdout carries only its JSON answer.
-    if let Some(Command::PdfChild {
-        mode,
-        max_pages,
-        memory_mb,
-        cpu_seconds,
-        path,
-    }) = cli.command
-    {
-        return evistream::documents::isolation::child_main(
-            &evistream::documents::isolation::ChildArgs {
-                mode,
-                max_pages,
-                memory_mb,
-                cpu_seconds,
-                path,
-            },
-        );
     }
     let config = match Config::from_env() {
         Ok(config) => config,

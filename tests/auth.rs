@@ -375,7 +375,7 @@ async fn api_tokens_work_until_revoked_and_only_untampered(pool: PgPool) {
         &app,
         form(
             "/api/create_api_token",
-            "name=nightly+export&days=30".to_owned(),
+            "name=nightly+export&days=30&scope=read_write".to_owned(),
             Some(&cookie),
         ),
     )
@@ -414,6 +414,8 @@ async fn api_tokens_work_until_revoked_and_only_untampered(pool: PgPool) {
                 .and_then(|id| id.parse().ok())
                 .expect("user id"),
             jti: token_id.parse().expect("token id"),
+            aud: evistream::auth::tokens::API_AUDIENCE.to_owned(),
+            scope: evistream::auth::types::TokenScope::ReadWrite,
             iat: now - 7200,
             exp: now - 3600,
         },
@@ -435,6 +437,8 @@ async fn api_tokens_work_until_revoked_and_only_untampered(pool: PgPool) {
                 .and_then(|id| id.parse().ok())
                 .expect("user id"),
             jti: token_id.parse().expect("token id"),
+            aud: evistream::auth::tokens::API_AUDIENCE.to_owned(),
+            scope: evistream::auth::types::TokenScope::ReadWrite,
             iat: now,
             exp: now + 3600,
         },
@@ -486,7 +490,7 @@ async fn a_deactivated_users_tokens_stop_working(pool: PgPool) {
         &app,
         form(
             "/api/create_api_token",
-            "name=ci&days=1".to_owned(),
+            "name=ci&days=1&scope=read_only".to_owned(),
             cookie.as_deref(),
         ),
     )
@@ -504,6 +508,14 @@ async fn a_deactivated_users_tokens_stop_working(pool: PgPool) {
     evistream::auth::server::set_active(&pool, id, false)
         .await
         .expect("deactivate");
+    assert_eq!(
+        call(&app, bearer("/api/list_jobs", &token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Deactivation revoked the token for good: reactivating does not revive it.
+    evistream::auth::server::set_active(&pool, id, true)
+        .await
+        .expect("reactivate");
     assert_eq!(
         call(&app, bearer("/api/list_jobs", &token)).await.status(),
         StatusCode::UNAUTHORIZED

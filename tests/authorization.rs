@@ -344,7 +344,7 @@ const MATRIX: &[(&str, &str, [u16; 7])] = &[
     ),
     (
         "/api/create_api_token",
-        "name=script&days=30",
+        "name=script&days=30&scope=read_only",
         [401, 200, 200, 200, 200, 200, 200],
     ),
     (

@@ -288,7 +288,7 @@ async fn a_pdf_is_stored_converted_and_found_by_search(pool: PgPool) {
     assert!(none.is_empty());
 
     // The signed link serves the stored bytes; a tampered one serves nothing.
-    let link = documents::download_link(&env.state, id)
+    let link = documents::download_link(&env.state, env.user.id, id)
         .await
         .expect("link");
     let response = common::get(&env.app, &link).await;
@@ -396,6 +396,10 @@ async fn every_corpus_file_ends_with_the_status_its_kind_implies(pool: PgPool) {
     let root = tempfile::tempdir().expect("tempdir");
     let env = env(pool.clone(), local_services(root.path())).await;
     let ocr = evistream::documents::pdf_text::ocr_available();
+    assert!(
+        ocr || std::env::var_os("EVISTREAM_REQUIRE_OCR").is_none(),
+        "EVISTREAM_REQUIRE_OCR is set but tesseract/pdftoppm are missing"
+    );
     let mut failures = Vec::new();
     let mut checked = 0;
     for line in manifest.lines().skip(1) {
@@ -634,7 +638,7 @@ async fn the_s3_path_uploads_converts_presigns_and_deletes(pool: PgPool) {
     let summary = converted(&pool, id, Duration::from_secs(120)).await;
     assert_eq!(summary.status, "ready", "{:?}", summary.failure_reason);
 
-    let link = documents::download_link(&env.state, id)
+    let link = documents::download_link(&env.state, env.user.id, id)
         .await
         .expect("link");
     assert!(link.starts_with(&server.endpoint), "{link}");
@@ -697,4 +701,199 @@ async fn a_document_left_without_a_live_job_can_be_converted_again(pool: PgPool)
             .await
             .expect("jobs");
     assert_eq!(jobs, 1);
+}
+
+/// A conversion cancelled while still queued never runs its handler: the
+/// job kind's end-of-job hook fails the document with a reason, and
+/// "Convert again" works. Two conversions of one document are never live at
+/// once, however the second is asked for.
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_conversion_cancelled_while_queued_fails_the_document_and_can_be_redone(pool: PgPool) {
+    let root = tempfile::tempdir().expect("temp dir");
+    let services = local_services(root.path());
+    let owner = common::create_account(&pool, "queue@example.org", PASSWORD, Role::User).await;
+    let user = SignedInUser {
+        id: owner,
+        email: "queue@example.org".into(),
+        role: Role::User,
+    };
+    let project = evistream::projects::server::create(&pool, owner, "Queue", "")
+        .await
+        .expect("project");
+    // No workers yet: the conversion stays queued.
+    let received = documents::receive_bytes(&demo_pdf(0), u64::MAX)
+        .await
+        .expect("received");
+    let document = documents::ingest(&pool, &services, project, &user, "trial.pdf", received)
+        .await
+        .expect("ingested");
+    let job_of = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, Uuid>("SELECT conversion_job FROM documents WHERE id = $1")
+            .bind(document.id)
+            .fetch_one(&pool)
+            .await
+            .expect("conversion job")
+    };
+    let first = job_of(pool.clone()).await;
+    evistream::jobs::server::request_cancel(&pool, first)
+        .await
+        .expect("cancelled");
+
+    // Two "Convert again" at once: exactly one queues a job.
+    let (a, b) = tokio::join!(
+        documents::reconvert(&pool, &user, document.id),
+        documents::reconvert(&pool, &user, document.id)
+    );
+    assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+    for result in [a, b] {
+        if let Err(err) = result {
+            assert!(
+                matches!(err, evistream::error::AppError::Conflict(_)),
+                "{err:?}"
+            );
+        }
+    }
+    let second = job_of(pool.clone()).await;
+    assert_ne!(first, second);
+    // Retrying the cancelled job beside the live one is refused too.
+    let retried = evistream::jobs::server::retry(&pool, first).await;
+    assert!(
+        matches!(retried, Err(evistream::error::AppError::Conflict(_))),
+        "{retried:?}"
+    );
+    let live: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM jobs WHERE kind = 'documents.convert' AND status IN ('queued', 'running')",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(live, 1);
+    evistream::jobs::server::request_cancel(&pool, second)
+        .await
+        .expect("cancelled");
+
+    // Workers settle both cancelled jobs; only the document's own job
+    // decides its state.
+    let shutdown = CancellationToken::new();
+    let mut registry = Registry::new();
+    documents::register(&mut registry, &services);
+    let job_events = JobEvents::new();
+    let workers = Workers::spawn(
+        pool.clone(),
+        registry,
+        WorkerSettings::new(2, Duration::from_secs(30)),
+        job_events.wake_workers.clone(),
+        job_events.running.clone(),
+        shutdown.clone(),
+    );
+    let failed = converted(&pool, document.id, Duration::from_secs(20)).await;
+    assert_eq!(failed.status, "failed");
+    assert_eq!(
+        failed.failure_reason.as_deref(),
+        Some("conversion cancelled")
+    );
+
+    documents::reconvert(&pool, &user, document.id)
+        .await
+        .expect("converted again");
+    let ready = converted(&pool, document.id, Duration::from_secs(120)).await;
+    assert_eq!(ready.status, "ready", "{:?}", ready.failure_reason);
+    shutdown.cancel();
+    workers.stop(Duration::from_secs(5)).await;
+}
+
+/// A file link names no stored key or file name, and stops working as soon
+/// as its user loses access to the project.
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_file_link_is_opaque_and_checked_when_used(pool: PgPool) {
+    let root = tempfile::tempdir().expect("temp dir");
+    let env = env(pool.clone(), local_services(root.path())).await;
+    let (status, body) = upload(&env, "Secret Trial Name.pdf", demo_pdf(1)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = document_id(&body);
+    common::create_account(&pool, "reader@example.org", PASSWORD, Role::User).await;
+    let reader = common::signed_in_cookie(&env.app, "reader@example.org", PASSWORD).await;
+    let shared = env
+        .app
+        .clone()
+        .oneshot(common::form_request(
+            "/api/share_project",
+            &format!("id={}&email=reader%40example.org&role=viewer", env.project),
+            Some(&env.cookie),
+        ))
+        .await
+        .expect("infallible");
+    assert_eq!(shared.status(), StatusCode::OK);
+    let detail = env
+        .app
+        .clone()
+        .oneshot(common::form_request(
+            "/api/get_document",
+            &format!("id={id}"),
+            Some(&reader),
+        ))
+        .await
+        .expect("infallible");
+    assert_eq!(detail.status(), StatusCode::OK);
+    let detail: serde_json::Value =
+        serde_json::from_str(&common::body_text(detail).await).expect("json");
+    let link = detail["view_url"].as_str().expect("view url").to_owned();
+    // The link's claims are readable by anyone holding it: nothing internal.
+    let claims = link
+        .trim_start_matches("/files/")
+        .split('.')
+        .nth(1)
+        .expect("JWT payload");
+    let claims = String::from_utf8(base64url(claims)).expect("utf-8");
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .expect("key");
+    assert!(!claims.contains(&key), "{claims}");
+    assert!(!claims.contains("Secret"), "{claims}");
+
+    let served = common::get(&env.app, &link).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    let unshared = env
+        .app
+        .clone()
+        .oneshot(common::form_request(
+            "/api/unshare_project",
+            &format!("id={}&email=reader%40example.org", env.project),
+            Some(&env.cookie),
+        ))
+        .await
+        .expect("infallible");
+    assert_eq!(unshared.status(), StatusCode::OK);
+    assert_eq!(
+        common::get(&env.app, &link).await.status(),
+        StatusCode::NOT_FOUND,
+        "the link died with the reader's access"
+    );
+    env.stop().await;
+}
+
+/// Decodes unpadded base64url (a JWT segment).
+fn base64url(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'-' => 62,
+        b'_' => 63,
+        other => panic!("not base64url: {other}"),
+    };
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.bytes() {
+        bits = (bits << 6) | u32::from(value(c));
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
 }

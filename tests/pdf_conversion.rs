@@ -112,6 +112,10 @@ async fn every_corpus_file_gets_the_outcome_its_kind_implies() {
     let dir = papers();
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
     let ocr = ocr_available();
+    assert!(
+        ocr || std::env::var_os("EVISTREAM_REQUIRE_OCR").is_none(),
+        "EVISTREAM_REQUIRE_OCR is set but tesseract/pdftoppm are missing"
+    );
     let limits = ChildLimits::default();
     let mut problems = Vec::new();
     let mut seen = 0;
@@ -286,4 +290,57 @@ async fn limits_end_the_child_with_a_readable_reason() {
         failure.as_deref(),
         Some("limit reached: exceeded its memory limit of 48 MB")
     );
+}
+
+/// The PDF child (and every program it starts) reads its input and its own
+/// temporary folder, and nothing of the server's: not another stored file,
+/// not a `.env`, not the parent's `/proc/<pid>/environ`; and it opens no
+/// TCP connection (here: to the PostgreSQL port the tests use).
+#[test]
+fn the_child_is_confined_to_its_input_and_temporary_folder() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    let input = outside.path().join("input.pdf");
+    std::fs::write(&input, b"%PDF-1.4\n").expect("input");
+    let stored = outside.path().join("files");
+    std::fs::create_dir(&stored).expect("stored files");
+    let other_pdf = stored.join("someone-elses.pdf");
+    std::fs::write(&other_pdf, b"%PDF-1.4 secret\n").expect("stored pdf");
+    let env_file = outside.path().join(".env");
+    std::fs::write(&env_file, b"DATABASE_URL=postgres://secret\n").expect(".env");
+    let child_temp = tempfile::tempdir().expect("child temp dir");
+    let parent_environ = PathBuf::from(format!("/proc/{}/environ", std::process::id()));
+
+    let output = std::process::Command::new(exe())
+        .arg("confinement-probe")
+        .arg(&input)
+        .args([&input, &other_pdf, &env_file, &stored, &parent_environ])
+        .env_clear()
+        .env("TMPDIR", child_temp.path())
+        .output()
+        .expect("the probe runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{report} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.first(), Some(&"confinement full"), "{report}");
+    assert!(
+        lines.contains(&format!("read {}", input.display()).as_str()),
+        "{report}"
+    );
+    for secret in [&other_pdf, &env_file, &stored, &parent_environ] {
+        assert!(
+            lines.contains(&format!("denied {}", secret.display()).as_str()),
+            "{} readable: {report}",
+            secret.display()
+        );
+    }
+    assert!(
+        lines
+            .contains(&format!("wrote {}", child_temp.path().join("probe.txt").display()).as_str()),
+        "{report}"
+    );
+    assert!(lines.contains(&"denied tcp"), "{report}");
 }

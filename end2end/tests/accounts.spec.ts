@@ -98,10 +98,11 @@ test("a project is private until shared, and a viewer gets it read-only", async 
   await expect(other.getByRole("heading", { name })).toBeVisible();
 });
 
-test("a personal API token is shown once, works as Bearer, and stops when revoked", async ({ page, playwright }) => {
+test("a personal API token is shown once, works as Bearer within its scope, and stops when revoked", async ({ page, playwright }) => {
   const email = await registerFreshUser(page);
   await gotoHydrated(page, "/settings");
   await page.getByLabel("Token name").fill("nightly export");
+  await expect(page.locator("select[name=scope]")).toHaveValue("read_only");
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())!.trim();
   expect(token.split(".")).toHaveLength(3);
@@ -111,8 +112,21 @@ test("a personal API token is shown once, works as Bearer, and stops when revoke
   const who = await script.post("/api/current_user", { headers: { Authorization: `Bearer ${token}` } });
   expect(who.status()).toBe(200);
   expect(await who.text()).toContain(email);
+  // Read-only: reading works, changing is refused, and no token mints tokens.
+  const write = await script.post("/api/create_project", {
+    headers: { Authorization: `Bearer ${token}` },
+    form: { name: "from a script", description: "" },
+  });
+  expect(write.status()).toBe(403);
+  const mint = await script.post("/api/create_api_token", {
+    headers: { Authorization: `Bearer ${token}` },
+    form: { name: "child", days: "365", scope: "read_write" },
+  });
+  expect(mint.status()).toBe(403);
+  await expect(page.getByRole("list", { name: "API tokens" })).toContainText("read-only");
 
   await page.getByRole("button", { name: "Revoke nightly export" }).click();
+  await page.getByRole("button", { name: "Revoke for good" }).click();
   await expect(page.getByRole("list", { name: "API tokens" })).toContainText("revoked");
   const refused = await script.post("/api/list_jobs", { headers: { Authorization: `Bearer ${token}` } });
   expect(refused.status()).toBe(401);

@@ -105,14 +105,25 @@ pub async fn list_audit_log() -> Result<Vec<AuditEntry>, AppError> {
 /// Changes the caller's password (the old one is required) and ends every
 /// other session of theirs; this one stays signed in.
 #[server(prefix = "/api", endpoint = "change_password")]
-pub async fn change_password(old_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    old_password: String,
+    new_password: String,
+    // A checkbox: present ("on") when the owner asks to revoke their API tokens too.
+    revoke_tokens: Option<String>,
+) -> Result<u64, AppError> {
     let result = async {
         let state = crate::server::state::app_state()?;
         let user = crate::auth::server::require_user().await?;
         let new_password = crate::auth::types::Password::parse(&new_password)?;
-        let epoch =
-            super::server::change_password(&state.db, user.id, &old_password, &new_password)
-                .await?;
+        let revoke_tokens = revoke_tokens.is_some_and(|value| value != "false");
+        let (epoch, revoked) = super::server::change_password(
+            &state.db,
+            user.id,
+            &old_password,
+            &new_password,
+            revoke_tokens,
+        )
+        .await?;
         let session = crate::auth::session::of_request().await?;
         crate::auth::session::start(&session, user.id, epoch).await?;
         let client = crate::auth::server::client_addr().await;
@@ -122,10 +133,10 @@ pub async fn change_password(old_password: String, new_password: String) -> Resu
             "password_change",
             Some(&user.email),
             &client,
-            serde_json::json!({}),
+            serde_json::json!({ "tokens_revoked": revoked }),
         )
         .await;
-        Ok(())
+        Ok(revoked)
     }
     .await;
     crate::error::with_http_status(result)

@@ -144,8 +144,15 @@ pub fn ChangePasswordForm() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let toasts = use_toasts();
     Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            toasts.success("Password changed. Your other sessions were signed out.");
+        if let Some(Ok(revoked)) = action.value().get() {
+            let tokens = match revoked {
+                0 => String::new(),
+                1 => " One API token was revoked.".to_owned(),
+                n => format!(" {n} API tokens were revoked."),
+            };
+            toasts.success(format!(
+                "Password changed. Your other sessions were signed out.{tokens}"
+            ));
         }
     });
     view! {
@@ -155,6 +162,10 @@ pub fn ChangePasswordForm() -> impl IntoView {
             <input id="old-password" type="password" name="old_password" autocomplete="current-password" required />
             <label for="new-password">"New password (8 to 128 characters)"</label>
             <input id="new-password" type="password" name="new_password" autocomplete="new-password" minlength="8" maxlength="128" required />
+            <label class="checkbox">
+                <input type="checkbox" name="revoke_tokens" value="on" checked />
+                " Also revoke my API tokens (scripts using them stop working)"
+            </label>
             <p class="form-error" role="alert">
                 {move || match action.value().get() {
                     Some(Err(err)) => err.to_string(),
@@ -166,7 +177,22 @@ pub fn ChangePasswordForm() -> impl IntoView {
     }
 }
 
-/// The caller's personal API tokens: create (shown once), list, revoke.
+/// Copies `text` to the clipboard (browser only; a no-op while rendering).
+fn copy_to_clipboard(text: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(window) = web_sys::window() {
+            // The promise is left to settle; a refusal leaves the text selectable.
+            let _ = window.navigator().clipboard().write_text(text);
+            return true;
+        }
+    }
+    let _ = text;
+    false
+}
+
+/// The caller's personal API tokens: create (shown once, with a copy
+/// button), list with their dates and scope, revoke after a confirmation.
 #[component]
 pub fn ApiTokensPanel() -> impl IntoView {
     use crate::auth::token_api::{CreateApiToken, RevokeApiToken, list_api_tokens};
@@ -176,23 +202,44 @@ pub fn ApiTokensPanel() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         |_| list_api_tokens(),
     );
+    let copied = RwSignal::new(false);
+    let confirming = RwSignal::new(None::<uuid::Uuid>);
+    let date = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d").to_string();
     view! {
         <h2>"API tokens"</h2>
-        <p class="muted">"Scripts send a token as " <code>"Authorization: Bearer …"</code> " to any server function."</p>
+        <p class="muted">
+            "Scripts use a token to call eviStream as you, by sending it in the header "
+            <code>"Authorization: Bearer …"</code>
+            ". A read-only token can list, read, search and export; it cannot change anything. "
+            "No token can create tokens or change your password."
+        </p>
         <ActionForm action=create attr:class="stacked-form narrow">
             <label for="token-name">"Token name"</label>
             <input id="token-name" name="name" required maxlength="100" />
             <label for="token-days">"Valid for (days)"</label>
             <input id="token-days" name="days" type="number" min="1" max="365" value="90" required />
+            <label for="token-scope">"Access"</label>
+            <select id="token-scope" name="scope">
+                <option value="read_only" selected>"Read only"</option>
+                <option value="read_write">"Read and write"</option>
+            </select>
             <button type="submit" class="button">"Create token"</button>
         </ActionForm>
         {move || match create.value().get() {
-            Some(Ok(created)) => view! {
-                <div class="notice" role="status">
-                    <p>"Copy this token now; it will not be shown again:"</p>
-                    <code class="token" data-testid="new-token">{created.token}</code>
-                </div>
-            }.into_any(),
+            Some(Ok(created)) => {
+                let token = created.token.clone();
+                view! {
+                    <div class="notice" role="status">
+                        <p>{format!("Copy this {} token now; it will not be shown again:", created.scope.label())}</p>
+                        <code class="token" data-testid="new-token">{created.token}</code>
+                        " "
+                        <button type="button" class="button button-secondary"
+                            on:click=move |_| copied.set(copy_to_clipboard(&token))>
+                            {move || if copied.get() { "Copied" } else { "Copy" }}
+                        </button>
+                    </div>
+                }.into_any()
+            }
             Some(Err(err)) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
             None => ().into_any(),
         }}
@@ -201,21 +248,49 @@ pub fn ApiTokensPanel() -> impl IntoView {
                 <ul class="token-list" aria-label="API tokens">
                     {rows.into_iter().map(|row| {
                         let id = row.id;
+                        let name = row.name.clone();
                         let state = if row.revoked {
                             "revoked".to_owned()
                         } else {
-                            format!("expires {}", row.expires_at.format("%Y-%m-%d"))
+                            format!("expires {}", date(row.expires_at))
                         };
+                        let used = row
+                            .last_used_at
+                            .map(|at| format!("last used {}", date(at)))
+                            .unwrap_or_else(|| "never used".to_owned());
                         view! {
                             <li>
-                                <strong>{row.name.clone()}</strong> " · " {state}
+                                <strong>{row.name.clone()}</strong>
+                                {format!(" · {} · created {} · {used} · {state}", row.scope.label(), date(row.created_at))}
                                 {(!row.revoked).then(|| view! {
                                     " "
-                                    <button type="button" class="button button-secondary"
-                                        aria-label=format!("Revoke {}", row.name)
-                                        on:click=move |_| { revoke.dispatch(RevokeApiToken { id }); }>
-                                        "Revoke"
-                                    </button>
+                                    {move || if confirming.get() == Some(id) {
+                                        view! {
+                                            <span role="group" aria-label=format!("Revoke {name}?")>
+                                                "Scripts using it stop working. "
+                                                <button type="button" class="button danger"
+                                                    on:click=move |_| {
+                                                        confirming.set(None);
+                                                        revoke.dispatch(RevokeApiToken { id });
+                                                    }>
+                                                    "Revoke for good"
+                                                </button>
+                                                " "
+                                                <button type="button" class="button button-secondary"
+                                                    on:click=move |_| confirming.set(None)>
+                                                    "Keep it"
+                                                </button>
+                                            </span>
+                                        }.into_any()
+                                    } else {
+                                        view! {
+                                            <button type="button" class="button button-secondary"
+                                                aria-label=format!("Revoke {name}")
+                                                on:click=move |_| confirming.set(Some(id))>
+                                                "Revoke…"
+                                            </button>
+                                        }.into_any()
+                                    }}
                                 })}
                             </li>
                         }

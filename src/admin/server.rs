@@ -8,11 +8,15 @@ use super::api::{AuditEntry, UserRow};
 use crate::auth::types::{Password, Role, SignedInUser};
 use crate::error::AppError;
 
+/// The most accounts the administration page lists (the oldest first).
+pub const MAX_LISTED_USERS: i64 = 2_000;
+
 pub async fn list_users(pool: &PgPool) -> Result<Vec<UserRow>, AppError> {
     let rows = sqlx::query_as!(
         UserRow,
         r#"SELECT id, email, role, is_active, created_at AS "created_at: DateTime<Utc>"
-           FROM users ORDER BY created_at"#
+           FROM users ORDER BY created_at LIMIT $1"#,
+        MAX_LISTED_USERS
     )
     .fetch_all(pool)
     .await?;
@@ -77,13 +81,16 @@ pub async fn audit_log(pool: &PgPool, limit: i64) -> Result<Vec<AuditEntry>, App
 }
 
 /// Verifies the old password, stores the new one and bumps the session epoch
-/// (ending every session); returns the new epoch for the caller's own session.
+/// (ending every session), and revokes the user's API tokens when asked;
+/// returns the new epoch for the caller's own session and how many tokens
+/// were revoked.
 pub async fn change_password(
     pool: &PgPool,
     user: Uuid,
     old_password: &str,
     new_password: &Password,
-) -> Result<i32, AppError> {
+    revoke_tokens: bool,
+) -> Result<(i32, u64), AppError> {
     let hash = sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user)
         .fetch_optional(pool)
         .await?
@@ -95,13 +102,20 @@ pub async fn change_password(
         ));
     }
     let new_hash = crate::auth::server::hash_password(new_password).await?;
+    let mut tx = pool.begin().await?;
     let epoch = sqlx::query_scalar!(
         r#"UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = now()
            WHERE id = $1 RETURNING session_epoch"#,
         user,
         new_hash
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(epoch)
+    let revoked = if revoke_tokens {
+        crate::auth::tokens::revoke_all(&mut *tx, user).await?
+    } else {
+        0
+    };
+    tx.commit().await?;
+    Ok((epoch, revoked))
 }

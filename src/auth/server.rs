@@ -69,9 +69,21 @@ pub async fn create_user(
     Ok(id)
 }
 
-/// Failed sign-ins allowed per account and per client address per window.
+/// Failed sign-ins allowed for one account from one client address per
+/// window; then that pair waits (429 with `Retry-After`). Keyed on the pair,
+/// so someone guessing a colleague's password from elsewhere cannot lock
+/// the colleague out.
 pub const SIGN_IN_FAILURES_ALLOWED: i64 = 5;
+/// Failures allowed from one address over all accounts per window
+/// (password spraying); then that address waits.
+pub const SIGN_IN_FAILURES_PER_ADDRESS: i64 = 30;
+/// Failures on one account from all addresses after which every further
+/// attempt on it is slowed down (never refused).
+const SIGN_IN_SLOWDOWN_AFTER: i64 = 10;
+const SIGN_IN_SLOWDOWN_MAX_SECS: u64 = 3;
 const SIGN_IN_WINDOW_SECS: f64 = 60.0;
+/// Registrations (made or refused) per client address per hour.
+pub const REGISTRATIONS_PER_ADDRESS_PER_HOUR: i64 = 20;
 
 /// The same message for an unknown email and a wrong password.
 const BAD_CREDENTIALS: &str = "the email address or password is not correct";
@@ -123,37 +135,76 @@ pub async fn audit(
     }
 }
 
-/// Refuses when the account or the client address failed too often lately,
-/// saying when to try again.
-async fn check_throttle(pool: &PgPool, email: &str, client_addr: &str) -> Result<(), AppError> {
+/// Deletes sign-in attempts older than a day (throttling looks back a minute).
+pub async fn prune_sign_in_attempts(pool: &PgPool) -> Result<u64, AppError> {
+    let deleted = sqlx::query!("DELETE FROM sign_in_attempts WHERE at < now() - interval '1 day'")
+        .execute(pool)
+        .await?;
+    Ok(deleted.rows_affected())
+}
+
+/// Counts this attempt with the recent failures of its account and address
+/// and records it (as a failure until the password proves right), under a
+/// lock per client address, so a burst of parallel attempts is counted one
+/// by one rather than all slipping past the check together. Refuses when
+/// this account from this address, or this address over all accounts,
+/// failed too often lately (a refused attempt is not recorded: it guessed
+/// nothing); slows down an account under attack from many addresses.
+/// Returns the attempt's row.
+async fn throttle(pool: &PgPool, email: &str, client_addr: &str) -> Result<i64, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtext('sign-in:' || $1))",
+        client_addr
+    )
+    .execute(&mut *tx)
+    .await?;
     let row = sqlx::query!(
         r#"SELECT
-               count(*) FILTER (WHERE email = $1) AS "by_email!",
+               count(*) FILTER (WHERE email = $1 AND client_addr = $2) AS "by_pair!",
                count(*) FILTER (WHERE client_addr = $2) AS "by_client!",
-               min(at) FILTER (WHERE email = $1) AS "by_email_oldest: chrono::DateTime<chrono::Utc>",
+               count(*) FILTER (WHERE email = $1) AS "by_email!",
+               min(at) FILTER (WHERE email = $1 AND client_addr = $2) AS "by_pair_oldest: chrono::DateTime<chrono::Utc>",
                min(at) FILTER (WHERE client_addr = $2) AS "by_client_oldest: chrono::DateTime<chrono::Utc>"
            FROM sign_in_attempts
            WHERE NOT succeeded AND at > now() - make_interval(secs => $3)
              AND (email = $1 OR client_addr = $2)"#,
         email,
         client_addr,
-        SIGN_IN_WINDOW_SECS
+        SIGN_IN_WINDOW_SECS,
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
-    let oldest = if row.by_email >= SIGN_IN_FAILURES_ALLOWED {
-        row.by_email_oldest
-    } else if row.by_client >= SIGN_IN_FAILURES_ALLOWED {
-        row.by_client_oldest
+    let oldest = if row.by_pair >= SIGN_IN_FAILURES_ALLOWED {
+        Some(row.by_pair_oldest)
+    } else if row.by_client >= SIGN_IN_FAILURES_PER_ADDRESS {
+        Some(row.by_client_oldest)
     } else {
-        return Ok(());
+        None
     };
-    let elapsed = oldest
-        .map(|at| (chrono::Utc::now() - at).num_seconds().max(0) as f64)
-        .unwrap_or(0.0);
-    Err(AppError::TooManyAttempts {
-        retry_after_secs: (SIGN_IN_WINDOW_SECS - elapsed).ceil().max(1.0) as u64,
-    })
+    if let Some(oldest) = oldest {
+        tx.rollback().await?;
+        let elapsed = oldest
+            .map(|at| (chrono::Utc::now() - at).num_seconds().max(0) as f64)
+            .unwrap_or(0.0);
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: (SIGN_IN_WINDOW_SECS - elapsed).ceil().max(1.0) as u64,
+        });
+    }
+    let attempt = sqlx::query_scalar!(
+        "INSERT INTO sign_in_attempts (email, client_addr, succeeded) VALUES ($1, $2, false) RETURNING id",
+        email,
+        client_addr
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    if row.by_email >= SIGN_IN_SLOWDOWN_AFTER {
+        let secs =
+            ((row.by_email + 1 - SIGN_IN_SLOWDOWN_AFTER) as u64).min(SIGN_IN_SLOWDOWN_MAX_SECS);
+        tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+    }
+    Ok(attempt)
 }
 
 /// Checks an email and password. Unknown email, wrong password and a
@@ -166,7 +217,7 @@ pub async fn authenticate(
     client_addr: &str,
 ) -> Result<Account, AppError> {
     let email = raw_email.trim().to_lowercase();
-    check_throttle(pool, &email, client_addr).await?;
+    let attempt = throttle(pool, &email, client_addr).await?;
     let row = sqlx::query!(
         "SELECT id, email, role, password_hash, is_active, session_epoch FROM users WHERE email = $1",
         email
@@ -188,14 +239,14 @@ pub async fn authenticate(
     let matches = verify_password(password, &hash).await?;
     let active = row.as_ref().is_some_and(|row| row.is_active);
     let succeeded = matches && active && account.is_some();
-    sqlx::query!(
-        "INSERT INTO sign_in_attempts (email, client_addr, succeeded) VALUES ($1, $2, $3)",
-        email,
-        client_addr,
-        succeeded
-    )
-    .execute(pool)
-    .await?;
+    if succeeded {
+        sqlx::query!(
+            "UPDATE sign_in_attempts SET succeeded = true WHERE id = $1",
+            attempt
+        )
+        .execute(pool)
+        .await?;
+    }
     let actor = account.as_ref().map(|a| a.id);
     match account {
         Some(account) if succeeded => {
@@ -235,6 +286,21 @@ pub async fn register(
     registration_open: bool,
     client_addr: &str,
 ) -> Result<Account, AppError> {
+    // Registration must say when an email is taken; it is throttled per
+    // address (before spending a hash) so that cannot be used to list accounts.
+    let recent = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM audit_log
+           WHERE action IN ('register', 'register_refused') AND client_addr = $1
+             AND at > now() - interval '1 hour'"#,
+        client_addr
+    )
+    .fetch_one(pool)
+    .await?;
+    if recent >= REGISTRATIONS_PER_ADDRESS_PER_HOUR {
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: 3600,
+        });
+    }
     let hash = hash_password(password).await?;
     let mut tx = pool.begin().await?;
     // Serialises concurrent first registrations, so exactly one becomes admin.
@@ -255,14 +321,31 @@ pub async fn register(
     } else {
         Role::User
     };
-    let row = sqlx::query!(
+    let inserted = sqlx::query!(
         "INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3) RETURNING id, session_epoch",
         email.as_str(),
         hash,
         role.as_str(),
     )
     .fetch_one(&mut *tx)
-    .await?;
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        Err(err) => {
+            let err = AppError::from(err);
+            drop(tx);
+            audit(
+                pool,
+                None,
+                "register_refused",
+                Some(email.as_str()),
+                client_addr,
+                serde_json::json!({ "reason": err.to_string() }),
+            )
+            .await;
+            return Err(err);
+        }
+    };
     tx.commit().await?;
     audit(
         pool,
@@ -281,8 +364,11 @@ pub async fn register(
     })
 }
 
-/// Deactivates or reactivates an account; deactivation ends its sessions at once.
+/// Deactivates or reactivates an account; deactivation ends its sessions at
+/// once and revokes its API tokens for good (reactivation does not bring
+/// them back).
 pub async fn set_active(pool: &PgPool, user_id: Uuid, active: bool) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
     let updated = sqlx::query!(
         r#"UPDATE users SET is_active = $2,
                session_epoch = session_epoch + CASE WHEN $2 THEN 0 ELSE 1 END,
@@ -291,11 +377,15 @@ pub async fn set_active(pool: &PgPool, user_id: Uuid, active: bool) -> Result<()
         user_id,
         active
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::not_found("user"));
     }
+    if !active {
+        super::tokens::revoke_all(&mut *tx, user_id).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -338,11 +428,20 @@ pub async fn require_user() -> Result<super::types::SignedInUser, AppError> {
     caller().await?.ok_or(AppError::Unauthorized)
 }
 
-/// The client's address for throttling and the audit log.
+/// The client's address for throttling and the audit log: the TCP peer, or
+/// the address a trusted reverse proxy names (`server::client_addr`).
 pub async fn client_addr() -> String {
     use axum::extract::ConnectInfo;
-    match leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
-        Err(_) => "unknown".to_owned(),
+    let Ok(ConnectInfo(peer)) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>().await
+    else {
+        return "unknown".to_owned();
+    };
+    let trusted = crate::server::state::app_state()
+        .map(|state| state.config.trusted_proxies.clone())
+        .unwrap_or_default();
+    if trusted.is_empty() {
+        return peer.ip().to_string();
     }
+    let headers: http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+    crate::server::client_addr::client_ip(peer, &headers, &trusted).to_string()
 }

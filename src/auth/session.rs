@@ -125,3 +125,45 @@ pub async fn user(
         }
     }
 }
+
+/// What a long-lived response (the job event stream) re-checks while it
+/// runs: the session it started under still exists, and its user is still
+/// active and not signed out everywhere since (password change, deactivation).
+#[derive(Debug, Clone)]
+pub struct SessionCheck {
+    session_id: String,
+    user: Uuid,
+    epoch: i32,
+}
+
+impl SessionCheck {
+    /// The check for `session`, which `user()` has just accepted.
+    pub async fn of(session: &Session) -> Result<Option<SessionCheck>, AppError> {
+        let remembered = session
+            .get::<SessionUser>(USER_KEY)
+            .await
+            .map_err(session_error)?;
+        Ok(remembered
+            .zip(session.id())
+            .map(|(remembered, id)| SessionCheck {
+                session_id: id.to_string(),
+                user: remembered.id,
+                epoch: remembered.epoch,
+            }))
+    }
+
+    pub async fn holds(&self, pool: &PgPool) -> Result<bool, AppError> {
+        Ok(sqlx::query_scalar!(
+            r#"SELECT EXISTS (
+                   SELECT 1 FROM tower_sessions.session s, users u
+                   WHERE s.id = $1 AND s.expiry_date > now()
+                     AND u.id = $2 AND u.is_active AND u.session_epoch = $3
+               ) AS "holds!""#,
+            self.session_id,
+            self.user,
+            self.epoch
+        )
+        .fetch_one(pool)
+        .await?)
+    }
+}

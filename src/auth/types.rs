@@ -103,6 +103,40 @@ impl Role {
     }
 }
 
+/// What an API token may do: call only the server functions that read
+/// (`ReadOnly`), or everything its owner may do except managing credentials
+/// (`ReadWrite`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    ReadOnly,
+    ReadWrite,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::ReadOnly => "read_only",
+            TokenScope::ReadWrite => "read_write",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<TokenScope> {
+        match raw {
+            "read_only" => Some(TokenScope::ReadOnly),
+            "read_write" => Some(TokenScope::ReadWrite),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenScope::ReadOnly => "read-only",
+            TokenScope::ReadWrite => "read and write",
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

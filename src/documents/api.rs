@@ -95,7 +95,7 @@ pub async fn get_document(id: Uuid) -> Result<DocumentDetail, AppError> {
             crate::auth::authz::Action::EditContent,
         )
         .is_ok();
-        super::server::detail(&state, id, can_edit).await
+        super::server::detail(&state, user.id, id, can_edit).await
     }
     .await;
     crate::error::with_http_status(result)
@@ -106,9 +106,9 @@ pub async fn get_document(id: Uuid) -> Result<DocumentDetail, AppError> {
 #[server(prefix = "/api", endpoint = "document_download_link")]
 pub async fn document_download_link(id: Uuid) -> Result<String, AppError> {
     let result = async {
-        let (state, _, _) =
+        let (state, user, _) =
             super::server::caller_for_document(id, crate::auth::authz::Action::View).await?;
-        super::server::download_link(&state, id).await
+        super::server::download_link(&state, user.id, id).await
     }
     .await;
     crate::error::with_http_status(result)

@@ -98,6 +98,17 @@ pub fn child_main(args: &ChildArgs) -> ExitCode {
         eprintln!("pdf-child: cannot set resource limits: {err}");
         return ExitCode::from(3);
     }
+    match super::confine::confine(&args.path, &super::confine::child_temp_dir()) {
+        Ok(super::confine::Confinement::Full) => {}
+        Ok(other) => {
+            eprintln!("pdf-child: confinement {other:?} (this kernel lacks Landlock features)")
+        }
+        Err(err) => {
+            // Refuse to parse untrusted bytes with a sandbox that failed to build.
+            eprintln!("pdf-child: cannot confine itself: {err}");
+            return ExitCode::from(3);
+        }
+    }
     let result = std::panic::catch_unwind(|| run_child(args)).unwrap_or_else(|panic| {
         let detail = panic
             .downcast_ref::<&str>()
@@ -140,6 +151,13 @@ fn apply_limits(memory_mb: u64, cpu_seconds: u64) -> std::io::Result<()> {
         rlimit::Resource::CPU,
         cpu_seconds,
         cpu_seconds.saturating_add(1),
+    )?;
+    // No file the child or its OCR helpers write may outgrow this (a page
+    // image is a few tens of MB); past it the write fails with EFBIG.
+    rlimit::setrlimit(
+        rlimit::Resource::FSIZE,
+        MAX_CHILD_FILE_BYTES,
+        MAX_CHILD_FILE_BYTES,
     )?;
     Ok(())
 }
@@ -243,17 +261,39 @@ const CHILD_ENVIRONMENT: &[&str] = &["PATH", "LANG", "LC_ALL", "TMPDIR", "TESSDA
 /// leads its own process group, so the group is killed as a whole.
 async fn kill_group(child: &mut tokio::process::Child) {
     if let Some(pid) = child.id() {
-        let _ = tokio::process::Command::new("kill")
-            .args(["-KILL", "--", &format!("-{pid}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .await;
+        kill_process_group(pid);
     }
     let _ = child.start_kill();
     let _ = child.wait().await;
 }
+
+fn kill_process_group(leader: u32) {
+    if let Ok(pid) = i32::try_from(leader) {
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+}
+
+/// Kills the child's whole process group when dropped before the child was
+/// waited for: a cancelled conversion (its future dropped) must not leave
+/// pdftoppm or tesseract running, which `kill_on_drop` alone would (it
+/// signals only the child).
+struct GroupGuard {
+    leader: Option<u32>,
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(leader) = self.leader {
+            kill_process_group(leader);
+        }
+    }
+}
 const MAX_STDERR_BYTES: u64 = 64 * 1024;
+/// The largest file a child (or a program it starts) may write.
+const MAX_CHILD_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 async fn run_in_child(
     exe: &Path,
@@ -262,6 +302,15 @@ async fn run_in_child(
     mode: ChildMode,
 ) -> Result<(ChildPayload, ChildStats), ConversionFailure> {
     let started = Instant::now();
+    // The child's own temporary folder, the only place it may write (see
+    // `confine`); removed with everything in it however the child ends
+    // (a wall-clock kill leaves no page images behind).
+    let temp = tempfile::Builder::new()
+        .prefix("evistream-child-")
+        .tempdir()
+        .map_err(|err| ConversionFailure::Limit {
+            detail: format!("no temporary folder for the PDF reader: {err}"),
+        })?;
     let mut command = tokio::process::Command::new(exe);
     command.env_clear();
     for name in CHILD_ENVIRONMENT {
@@ -269,6 +318,7 @@ async fn run_in_child(
             command.env(name, value);
         }
     }
+    command.env("TMPDIR", temp.path());
     let mut child = command
         .process_group(0)
         .arg("pdf-child")
@@ -286,6 +336,7 @@ async fn run_in_child(
         .map_err(|err| ConversionFailure::Limit {
             detail: format!("the PDF reader could not be started: {err}"),
         })?;
+    let mut group = GroupGuard { leader: child.id() };
     let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
         return Err(ConversionFailure::Limit {
             detail: "the PDF reader's output could not be captured".to_owned(),
@@ -310,10 +361,14 @@ async fn run_in_child(
         // Dropping `run` dropped the borrow of the child; kill it (and its
         // helpers) now rather than leave it to kill_on_drop.
         kill_group(&mut child).await;
+        group.leader = None;
         return Err(ConversionFailure::Limit {
             detail: format!("took longer than {} s", limits.wall_seconds),
         });
     };
+    // Waited for: the child waits for its helpers, so the group is gone, and
+    // its id may be reused: never signal it again.
+    group.leader = None;
     let wall_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let status = status.map_err(|err| ConversionFailure::Limit {
         detail: format!("the PDF reader could not be waited for: {err}"),

@@ -5,6 +5,8 @@
 //! the demo project.
 
 #[cfg(feature = "ssr")]
+pub mod confine;
+#[cfg(feature = "ssr")]
 pub mod demo_pdfs;
 #[cfg(feature = "ssr")]
 pub mod isolation;

@@ -41,6 +41,7 @@ pub async fn upload(
             .await?
             .ok_or(AppError::Unauthorized)?;
         crate::projects::server::authorize(&state.db, &user, project, Action::EditContent).await?;
+        let _slot = state.documents.uploads.acquire(user.id)?;
         let max = state.documents.max_upload_bytes;
         // Refuse an announced oversize body before reading any of it.
         let announced = headers
@@ -83,19 +84,20 @@ pub async fn upload(
 /// `GET /files/{token}`: the stored PDF, for a link the app signed (the
 /// in-page viewer, and downloads when files are stored locally).
 pub async fn file(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let claims = crate::auth::tokens::verify_claims::<FileClaims>(&state.token_keys, &token)
-        .filter(|claims| claims.purpose == "file");
-    let Some(claims) = claims else {
+    let Some(claims) =
+        crate::auth::tokens::verify_file_link::<FileClaims>(&state.token_keys, &token)
+    else {
         return AppError::NotFound("file (the link is invalid or has expired)".to_owned())
             .into_response();
     };
-    // A link outlives nothing: not the document, not a re-upload under it.
-    match server::file_is_current(&state.db, claims.doc, &claims.key).await {
-        Ok(true) => {}
-        Ok(false) => return AppError::not_found("file").into_response(),
+    // A link outlives nothing: not the document, not a re-upload under it,
+    // not its user's access to the project.
+    let (key, name) = match server::file_for_link(&state.db, claims.sub, claims.doc).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return AppError::not_found("file").into_response(),
         Err(err) => return err.into_response(),
-    }
-    let (reader, length) = match state.documents.storage.open(&claims.key).await {
+    };
+    let (reader, length) = match state.documents.storage.open(&key).await {
         Ok(opened) => opened,
         Err(err) => {
             tracing::warn!(document = %claims.doc, error = %err, "signed file link could not be served");
@@ -118,7 +120,7 @@ pub async fn file(State(state): State<AppState>, Path(token): Path<String>) -> R
         } else {
             "attachment"
         },
-        &claims.name,
+        &name,
     );
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);

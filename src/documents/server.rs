@@ -23,7 +23,7 @@ use crate::auth::types::SignedInUser;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::jobs::server::{NewJob, enqueue};
-use crate::jobs::worker::{JobContext, JobError, JobResult, Registry};
+use crate::jobs::worker::{JobContext, JobError, JobKind, JobResult, Lease, Registry};
 use crate::server::state::AppState;
 
 pub const CONVERT_KIND: &str = "documents.convert";
@@ -41,6 +41,69 @@ pub struct DocumentServices {
     /// Bounds the inspection children that uploads start at once, so many
     /// parallel uploads cannot crowd the web host.
     pub inspections: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Conversions one process runs at once: half its workers (at least
+    /// one), so other kinds of job are never starved by a batch of uploads.
+    pub max_concurrent_conversions: usize,
+    /// Uploads in flight per user in this process.
+    pub uploads: UploadSlots,
+}
+
+/// Counts each user's uploads in flight, so one user cannot hold every
+/// connection and temp file of the server (`EVISTREAM_MAX_UPLOADS_PER_USER`).
+#[derive(Clone)]
+pub struct UploadSlots {
+    limit: usize,
+    in_flight: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Uuid, usize>>>,
+}
+
+/// One upload's slot, given back when dropped.
+pub struct UploadSlot {
+    slots: UploadSlots,
+    user: Uuid,
+}
+
+impl UploadSlots {
+    pub fn new(limit: usize) -> Self {
+        UploadSlots {
+            limit: limit.max(1),
+            in_flight: Default::default(),
+        }
+    }
+
+    pub fn acquire(&self, user: Uuid) -> Result<UploadSlot, AppError> {
+        let mut in_flight = self
+            .in_flight
+            .lock()
+            .map_err(|_| AppError::internal("upload slots lock poisoned"))?;
+        let count = in_flight.entry(user).or_insert(0);
+        if *count >= self.limit {
+            return Err(AppError::Busy {
+                message: format!(
+                    "You are already uploading {} files; wait for one to finish.",
+                    self.limit
+                ),
+                retry_after_secs: 5,
+            });
+        }
+        *count += 1;
+        Ok(UploadSlot {
+            slots: self.clone(),
+            user,
+        })
+    }
+}
+
+impl Drop for UploadSlot {
+    fn drop(&mut self) {
+        if let Ok(mut in_flight) = self.slots.in_flight.lock()
+            && let Some(count) = in_flight.get_mut(&self.user)
+        {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                in_flight.remove(&self.user);
+            }
+        }
+    }
 }
 
 impl DocumentServices {
@@ -59,16 +122,34 @@ impl DocumentServices {
             inspections: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
             )),
+            max_concurrent_conversions: (config.worker_concurrency / 2).max(1),
+            uploads: UploadSlots::new(config.max_uploads_per_user),
         }
     }
 }
 
 pub fn register(registry: &mut Registry, services: &DocumentServices) {
     let convert_services = services.clone();
-    registry.register(CONVERT_KIND, move |ctx| {
-        let services = convert_services.clone();
-        async move { run_conversion(ctx, services).await }
-    });
+    registry.add(
+        CONVERT_KIND,
+        JobKind::new(move |ctx| {
+            let services = convert_services.clone();
+            async move { run_conversion(ctx, services).await }
+        })
+        // A batch of uploads leaves workers for deletions, plans and runs.
+        .max_running(services.max_concurrent_conversions)
+        .on_ended(|ended| async move {
+            let payload: ConvertPayload = ended.payload()?;
+            let reason = if ended.cancelled {
+                "conversion cancelled"
+            } else {
+                "could not be converted: the conversion stopped responding"
+            };
+            mark_failed(&ended.pool, payload.document_id, ended.id, reason, None)
+                .await
+                .map_err(|err| err.to_string())
+        }),
+    );
     let storage = services.storage.clone();
     registry.register(DELETE_FILES_KIND, move |ctx| {
         let storage = storage.clone();
@@ -99,7 +180,14 @@ pub async fn caller_for_document(
     let state = crate::server::state::app_state()?;
     let user = crate::auth::server::require_user().await?;
     let project = project_of(&state.db, id).await?;
-    let relation = crate::projects::server::authorize(&state.db, &user, project, action).await?;
+    // A document in a project the caller may not see is "document not
+    // found", exactly like a document that does not exist.
+    let relation = crate::projects::server::authorize(&state.db, &user, project, action)
+        .await
+        .map_err(|err| match err {
+            AppError::NotFound(_) => AppError::not_found("document"),
+            other => other,
+        })?;
     Ok((state, user, relation))
 }
 
@@ -172,6 +260,7 @@ pub async fn project_of(pool: &PgPool, id: Uuid) -> Result<Uuid, AppError> {
 
 pub async fn detail(
     state: &AppState,
+    user: Uuid,
     id: Uuid,
     can_edit: bool,
 ) -> Result<DocumentDetail, AppError> {
@@ -193,7 +282,7 @@ pub async fn detail(
     )
     .fetch_all(pool)
     .await?;
-    let view_url = file_link(state, id, &extra.storage_key, &document.original_name, true)?;
+    let view_url = file_link(state, user, id, true)?;
     Ok(DocumentDetail {
         document,
         project_name: extra.project_name,
@@ -210,53 +299,65 @@ pub async fn detail(
 
 // ---------------------------------------------------------------- file links
 
-/// The claims of a link to a stored file that the app serves itself.
+/// The claims of a link to a stored file that the app serves itself. They
+/// name no storage key or file name: the route looks both up, and checks
+/// that the user the link was made for may still read the document.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct FileClaims {
-    /// Always "file", so no other kind of signed token passes as a file link.
-    pub purpose: String,
+    /// Always `auth::tokens::FILE_LINK_AUDIENCE`, so no API token passes as a
+    /// file link (and no file link as an API token).
+    pub aud: String,
+    /// The user the link was made for.
+    pub sub: Uuid,
     pub doc: Uuid,
-    pub key: String,
-    pub name: String,
     pub inline: bool,
     pub exp: i64,
 }
 
 pub const FILE_ROUTE_PREFIX: &str = "/files/";
 
-fn file_link(
-    state: &AppState,
-    id: Uuid,
-    key: &str,
-    name: &str,
-    inline: bool,
-) -> Result<String, AppError> {
+fn file_link(state: &AppState, user: Uuid, id: Uuid, inline: bool) -> Result<String, AppError> {
     let ttl = state.documents.download_link_ttl.as_secs() as i64;
     let claims = FileClaims {
-        purpose: "file".to_owned(),
+        aud: crate::auth::tokens::FILE_LINK_AUDIENCE.to_owned(),
+        sub: user,
         doc: id,
-        key: key.to_owned(),
-        name: name.to_owned(),
         inline,
         exp: Utc::now().timestamp() + ttl,
     };
-    let token = crate::auth::tokens::sign_claims(&state.token_keys, &claims)?;
+    let token = crate::auth::tokens::sign_file_link(&state.token_keys, &claims)?;
     Ok(format!("{FILE_ROUTE_PREFIX}{token}"))
 }
 
-/// True while document `id` exists and is stored under `key`.
-pub async fn file_is_current(pool: &PgPool, id: Uuid, key: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM documents WHERE id = $1 AND storage_key = $2) AS "exists!""#,
+/// Where a file link's document is stored and its file name, when `user` is
+/// still an active account that may read the document (owner, member, or
+/// admin); `None` for a deleted document or a user who lost access.
+pub async fn file_for_link(
+    pool: &PgPool,
+    user: Uuid,
+    id: Uuid,
+) -> Result<Option<(String, String)>, AppError> {
+    let row = sqlx::query!(
+        r#"SELECT d.storage_key, d.original_name
+           FROM documents d
+           JOIN projects p ON p.id = d.project_id
+           JOIN users u ON u.id = $2 AND u.is_active
+           WHERE d.id = $1
+             AND (p.owner_id = u.id OR u.role = 'admin'
+                  OR EXISTS (SELECT 1 FROM project_members m
+                             WHERE m.project_id = p.id AND m.user_id = u.id))"#,
         id,
-        key
+        user
     )
-    .fetch_one(pool)
-    .await?)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| (row.storage_key, row.original_name)))
 }
 
-/// A download link: S3 presigned when files live in S3, else signed by the app.
-pub async fn download_link(state: &AppState, id: Uuid) -> Result<String, AppError> {
+/// A download link: S3 presigned when files live in S3 (the bucket serves
+/// it, so it stays valid for its short life whatever happens meanwhile), else
+/// signed by the app and checked again when used.
+pub async fn download_link(state: &AppState, user: Uuid, id: Uuid) -> Result<String, AppError> {
     let row = sqlx::query!(
         "SELECT storage_key, original_name FROM documents WHERE id = $1",
         id
@@ -274,21 +375,14 @@ pub async fn download_link(state: &AppState, id: Uuid) -> Result<String, AppErro
         .await?
     {
         Some(url) => Ok(url),
-        None => file_link(state, id, &row.storage_key, &row.original_name, false),
+        None => file_link(state, user, id, false),
     }
 }
 
 /// A same-origin link for viewing the PDF in the app (the review pane's
 /// pdf.js fetches it, which a presigned S3 link would not allow).
-pub async fn view_link(state: &AppState, id: Uuid) -> Result<String, AppError> {
-    let row = sqlx::query!(
-        "SELECT storage_key, original_name FROM documents WHERE id = $1",
-        id
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| AppError::not_found("document"))?;
-    file_link(state, id, &row.storage_key, &row.original_name, true)
+pub fn view_link(state: &AppState, user: Uuid, id: Uuid) -> Result<String, AppError> {
+    file_link(state, user, id, true)
 }
 
 // ---------------------------------------------------------------- upload
@@ -321,7 +415,13 @@ where
     let mut head = Vec::new();
     while let Some(chunk) = chunks.next().await {
         let chunk = chunk.map_err(|err| {
-            AppError::invalid("file", format!("the upload was interrupted: {err}"))
+            let err = err.to_string();
+            // The router's body timeout (EVISTREAM_BODY_TIMEOUT_SECS).
+            if err.contains("timeout") || err.contains("timed out") {
+                AppError::TimedOut("The upload stopped sending data; please try again.".to_owned())
+            } else {
+                AppError::invalid("file", format!("the upload was interrupted: {err}"))
+            }
         })?;
         size += chunk.len() as u64;
         if size > max_bytes {
@@ -520,22 +620,33 @@ async fn insert_and_queue(
     Ok(document)
 }
 
+/// Queues the conversion of document `id` and makes it the document's
+/// conversion, so only that job may record the outcome.
 async fn queue_conversion(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     project: Uuid,
     user: Uuid,
     id: Uuid,
 ) -> Result<Uuid, AppError> {
-    enqueue(
+    let job = enqueue(
         tx,
         NewJob {
             max_attempts: 3,
             owner_id: Some(user),
             project_id: Some(project),
+            subject: Some(format!("document:{id}")),
             ..NewJob::new(CONVERT_KIND, serde_json::json!({ "document_id": id }))
         },
     )
-    .await
+    .await?;
+    sqlx::query!(
+        "UPDATE documents SET conversion_job = $2 WHERE id = $1",
+        id,
+        job
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(job)
 }
 
 pub async fn reconvert(pool: &PgPool, user: &SignedInUser, id: Uuid) -> Result<(), AppError> {
@@ -660,7 +771,7 @@ async fn run_conversion(ctx: JobContext, services: DocumentServices) -> JobResul
         }
         Err(JobError::Cancelled) => "conversion cancelled".to_owned(),
     };
-    if let Err(err) = mark_failed(&ctx.db, id, job, &reason).await {
+    if let Err(err) = mark_failed(&ctx.db, id, job, &reason, Some(&ctx.lease())).await {
         tracing::warn!(document = %id, error = %err, "could not record the end of a conversion");
     }
     outcome
@@ -702,7 +813,7 @@ async fn convert_document(ctx: &JobContext, services: &DocumentServices, id: Uui
         Ok((converted, stats)) => {
             ctx.progress(2, 3, "indexing the text").await?;
             let pages = converted.pages.len();
-            save_conversion(&ctx.db, id, job, &converted, stats.wall_ms)
+            save_conversion(&ctx.db, id, &ctx.lease(), &converted, stats.wall_ms)
                 .await
                 .map_err(retry)?;
             ctx.log(&format!(
@@ -720,7 +831,7 @@ async fn convert_document(ctx: &JobContext, services: &DocumentServices, id: Uui
             // failed job (retrying would give the same answer).
             let reason = failure.reason();
             tracing::info!(document = %id, reason = %reason, "conversion failed");
-            mark_failed(&ctx.db, id, job, &reason)
+            mark_failed(&ctx.db, id, job, &reason, Some(&ctx.lease()))
                 .await
                 .map_err(retry)?;
             ctx.log(&format!("not converted: {reason}")).await;
@@ -729,15 +840,31 @@ async fn convert_document(ctx: &JobContext, services: &DocumentServices, id: Uui
     }
 }
 
-/// Records a failure, only while `job` still owns the document: a superseded
-/// run (the document was converted again) leaves it alone.
-async fn mark_failed(pool: &PgPool, id: Uuid, job: Uuid, reason: &str) -> Result<(), AppError> {
+/// Records a failure, only while `job` still owns the document (a
+/// superseded job — the document was converted again — leaves it alone) and,
+/// from a running handler, only while its attempt still holds the job (a run
+/// that was taken over leaves it to its successor).
+async fn mark_failed(
+    pool: &PgPool,
+    id: Uuid,
+    job: Uuid,
+    reason: &str,
+    lease: Option<&Lease>,
+) -> Result<(), AppError> {
+    let (worker, attempt) = lease.map_or((None, None), |lease| {
+        (Some(lease.worker.as_str()), Some(lease.attempt))
+    });
     sqlx::query!(
         r#"UPDATE documents SET status = 'failed', failure_reason = $3, updated_at = now()
-           WHERE id = $1 AND conversion_job = $2 AND status <> 'ready'"#,
+           WHERE id = $1 AND conversion_job = $2 AND status <> 'ready'
+             AND ($4::text IS NULL OR EXISTS (
+                 SELECT 1 FROM jobs j WHERE j.id = $2 AND j.status = 'running'
+                   AND j.locked_by = $4 AND j.attempts = $5))"#,
         id,
         job,
-        reason
+        reason,
+        worker,
+        attempt
     )
     .execute(pool)
     .await?;
@@ -809,7 +936,7 @@ pub fn chunk_pages(pages: &[(i32, &str)]) -> Vec<Chunk> {
 async fn save_conversion(
     pool: &PgPool,
     id: Uuid,
-    job: Uuid,
+    lease: &Lease,
     converted: &ConvertedDocument,
     wall_ms: u64,
 ) -> Result<(), AppError> {
@@ -829,15 +956,23 @@ async fn save_conversion(
     let meta = &converted.metadata;
 
     let mut tx = pool.begin().await?;
+    let job = lease.job;
     let project = sqlx::query_scalar!(
-        "SELECT project_id FROM documents WHERE id = $1 AND conversion_job = $2 FOR UPDATE",
+        r#"SELECT d.project_id FROM documents d
+           WHERE d.id = $1 AND d.conversion_job = $2
+             AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = $2 AND j.status = 'running'
+                           AND j.locked_by = $3 AND j.attempts = $4)
+           FOR UPDATE OF d"#,
         id,
-        job
+        job,
+        lease.worker,
+        lease.attempt
     )
     .fetch_optional(&mut *tx)
     .await?;
     let Some(project) = project else {
-        // Deleted while converting, or converted again since: nothing to save.
+        // Deleted while converting, converted again since, or this attempt
+        // was taken over: nothing to save.
         return Ok(());
     };
     // A re-run replaces the previous text whole.
@@ -996,11 +1131,28 @@ pub async fn activity(
 
 // ---------------------------------------------------------------- demo
 
+/// Demo projects one user may own at once (each holds three PDFs and their
+/// conversion children).
+pub const MAX_DEMO_PROJECTS: i64 = 3;
+const DEMO_PROJECT_NAME: &str = "Demo: three trial reports";
+
 pub async fn create_demo_project(state: &AppState, user: &SignedInUser) -> Result<Uuid, AppError> {
+    let owned = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM projects WHERE owner_id = $1 AND name = $2"#,
+        user.id,
+        DEMO_PROJECT_NAME
+    )
+    .fetch_one(&state.db)
+    .await?;
+    if owned >= MAX_DEMO_PROJECTS {
+        return Err(AppError::Conflict(format!(
+            "You already have {owned} demo projects; delete one to create another."
+        )));
+    }
     let project = crate::projects::server::create(
         &state.db,
         user.id,
-        "Demo: three trial reports",
+        DEMO_PROJECT_NAME,
         "Sample randomized trial reports generated by eviStream (fictional), to try upload, conversion and search.",
     )
     .await?;

@@ -52,8 +52,14 @@ fn checked_key(key: &str) -> Result<&str, AppError> {
     }
 }
 
+/// A storage failure: the detail (key, S3 context) goes to the log under a
+/// reference; the client, and a document's failure reason, get only that.
 fn storage_error(action: &str, key: &str, err: impl std::fmt::Display) -> AppError {
-    AppError::Unavailable(format!("file storage: {action} {key}: {err}"))
+    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    tracing::warn!(error.reference = %reference, storage.action = action, storage.key = key, error.detail = %err, "file storage failed");
+    AppError::Unavailable(format!(
+        "the file storage did not answer (reference {reference})"
+    ))
 }
 
 impl Storage {
@@ -321,6 +327,33 @@ pub fn content_disposition(kind: &str, file_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Through the path real code takes: a storage failure tells the client
+    /// (and a document's failure reason) a reference, never the key or the
+    /// underlying error.
+    #[tokio::test]
+    async fn storage_failures_reach_clients_without_keys_or_detail() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // A regular file where the storage root should be a folder.
+        let root = dir.path().join("not-a-folder");
+        std::fs::write(&root, b"x").expect("file");
+        let storage = Storage::local(root);
+        let key = "projects/0b7c/secret-trial-name.pdf";
+        let Err(err) = storage.open(key).await else {
+            panic!("opening under a file must fail");
+        };
+        let shown = err.to_string();
+        assert!(matches!(err, AppError::Unavailable(_)), "{err:?}");
+        assert!(shown.contains("reference"), "{shown}");
+        for secret in [
+            "secret-trial-name",
+            "projects/",
+            "Not a directory",
+            "not-a-folder",
+        ] {
+            assert!(!shown.contains(secret), "{secret:?} leaked into {shown:?}");
+        }
+    }
 
     #[test]
     fn keys_outside_the_app_scheme_are_refused() {

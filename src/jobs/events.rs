@@ -125,8 +125,9 @@ fn dispatch(events: &JobEvents, payload: &str) {
     let _ = events.sender.send(Published::Update(update));
 }
 
-/// Which updates one signed-in browser may receive: its user's own jobs and
-/// those of projects the user owns or is a member of; everything for admins.
+/// Which updates one signed-in browser may receive, by the rule of
+/// `server::list_visible`: jobs of projects the user owns or is a member of,
+/// the user's own jobs outside any project; everything for admins.
 struct Audience {
     user: Uuid,
     admin: bool,
@@ -136,11 +137,26 @@ struct Audience {
 impl Audience {
     fn admits(&self, update: &JobUpdate) -> bool {
         self.admin
-            || update.owner_id == Some(self.user)
-            || update
-                .project_id
-                .is_some_and(|project| self.projects.contains(&project))
+            || match update.project_id {
+                Some(project) => self.projects.contains(&project),
+                None => update.owner_id == Some(self.user),
+            }
     }
+}
+
+/// How often a connected stream re-checks its session and memberships.
+const STREAM_RECHECK: Duration = Duration::from_secs(5);
+
+/// The state of one connected stream between events.
+struct Streaming {
+    receiver: broadcast::Receiver<Published>,
+    shutdown: CancellationToken,
+    audience: Audience,
+    db: PgPool,
+    check: crate::auth::session::SessionCheck,
+    recheck: tokio::time::Interval,
+    /// Set after the last event (`signed_out`): the stream ends next.
+    ended: bool,
 }
 
 /// `GET /api/jobs/events`: the server-sent-events stream of job updates for
@@ -153,40 +169,81 @@ pub async fn stream(
     let user = crate::auth::session::user(&session, &state.db, &state.config)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    let check = crate::auth::session::SessionCheck::of(&session)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let audience = Audience {
         user: user.id,
         admin: user.role == Role::Admin,
         projects: super::server::visible_project_ids(&state.db, user.id).await?,
     };
     let receiver = state.job_events.sender.subscribe();
-    let context = (receiver, state.shutdown.clone(), audience, state.db.clone());
-    let events = futures::stream::unfold(
-        context,
-        |(mut receiver, shutdown, mut audience, db)| async move {
-            loop {
-                let event = tokio::select! {
-                    received = receiver.recv() => match received {
-                        Ok(Published::Update(update)) if audience.admits(&update) => Event::default()
-                            .event("job")
-                            .json_data(&update)
-                            .unwrap_or_else(|_| Event::default().event("resync").data("")),
-                        Ok(Published::Update(_)) => continue,
-                        Ok(Published::Resync) | Err(broadcast::error::RecvError::Lagged(_)) => {
-                            // Memberships may have changed too: read them again.
-                            if let Ok(projects) = super::server::visible_project_ids(&db, audience.user).await {
-                                audience.projects = projects;
-                            }
-                            Event::default().event("resync").data("")
+    let mut recheck = tokio::time::interval(STREAM_RECHECK);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    recheck.reset();
+    let context = Streaming {
+        receiver,
+        shutdown: state.shutdown.clone(),
+        audience,
+        db: state.db.clone(),
+        check,
+        recheck,
+        ended: false,
+    };
+    let events = futures::stream::unfold(context, |mut context| async move {
+        if context.ended {
+            return None;
+        }
+        let Streaming {
+            receiver,
+            shutdown,
+            audience,
+            db,
+            check,
+            recheck,
+            ..
+        } = &mut context;
+        loop {
+            let event = tokio::select! {
+                _ = recheck.tick() => {
+                    // Signed out, deactivated, password changed, unshared:
+                    // what the stream may carry is decided again.
+                    match check.holds(db).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::info!(user = %audience.user, "job event stream ended: the session no longer holds");
+                            context.ended = true;
+                            let event = Event::default().event("signed_out").data("");
+                            return Some((Ok(event), context));
                         }
-                        Err(broadcast::error::RecvError::Closed) => return None,
-                    },
-                    // Ends the stream so graceful shutdown is not held open by browsers.
-                    _ = shutdown.cancelled() => return None,
-                };
-                return Some((Ok(event), (receiver, shutdown, audience, db)));
-            }
-        },
-    );
+                        Err(err) => tracing::warn!(error = %err, "job event stream could not re-check its session"),
+                    }
+                    if let Ok(projects) = super::server::visible_project_ids(db, audience.user).await {
+                        audience.projects = projects;
+                    }
+                    continue;
+                }
+                received = receiver.recv() => match received {
+                    Ok(Published::Update(update)) if audience.admits(&update) => Event::default()
+                        .event("job")
+                        .json_data(&update)
+                        .unwrap_or_else(|_| Event::default().event("resync").data("")),
+                    Ok(Published::Update(_)) => continue,
+                    Ok(Published::Resync) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                        // Memberships may have changed too: read them again.
+                        if let Ok(projects) = super::server::visible_project_ids(db, audience.user).await {
+                            audience.projects = projects;
+                        }
+                        Event::default().event("resync").data("")
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                // Ends the stream so graceful shutdown is not held open by browsers.
+                _ = shutdown.cancelled() => return None,
+            };
+            return Some((Ok(event), context));
+        }
+    });
     metrics::counter!("job_event_streams_opened_total").increment(1);
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -17,6 +17,10 @@ pub struct NewJob {
     pub max_attempts: i32,
     pub owner_id: Option<Uuid>,
     pub project_id: Option<Uuid>,
+    /// What the job works on (e.g. `document:<id>`): at most one job of a
+    /// kind per subject is queued or running at a time (a unique index), so
+    /// two clicks cannot queue the same work twice.
+    pub subject: Option<String>,
 }
 
 impl NewJob {
@@ -27,6 +31,7 @@ impl NewJob {
             max_attempts: 5,
             owner_id: None,
             project_id: None,
+            subject: None,
         }
     }
 }
@@ -35,13 +40,14 @@ impl NewJob {
 /// when the write that causes it commits.
 pub async fn enqueue(tx: &mut Transaction<'_, Postgres>, job: NewJob) -> Result<Uuid, AppError> {
     let id = sqlx::query_scalar!(
-        r#"INSERT INTO jobs (kind, payload, max_attempts, owner_id, project_id)
-           VALUES ($1, $2, $3, $4, $5) RETURNING id"#,
+        r#"INSERT INTO jobs (kind, payload, max_attempts, owner_id, project_id, subject)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"#,
         job.kind,
         job.payload,
         job.max_attempts,
         job.owner_id,
         job.project_id,
+        job.subject,
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -88,8 +94,10 @@ impl JobRow {
     }
 }
 
-/// The newest jobs `viewer` may see: their own, those of projects they own or
-/// are a member of, and every job for an admin.
+/// The newest jobs `viewer` may see: those of projects they own or are a
+/// member of, their own jobs outside any project, and every job for an admin.
+/// The same rule as `authorize` and the event stream's audience: a user who
+/// loses access to a project stops seeing its jobs, even those they started.
 pub async fn list_visible(
     pool: &PgPool,
     viewer: &SignedInUser,
@@ -103,7 +111,7 @@ pub async fn list_visible(
                   started_at AS "started_at: DateTime<Utc>",
                   finished_at AS "finished_at: DateTime<Utc>"
            FROM jobs j
-           WHERE $2 OR j.owner_id = $1
+           WHERE $2 OR (j.project_id IS NULL AND j.owner_id = $1)
               OR EXISTS (SELECT 1 FROM projects p WHERE p.id = j.project_id AND p.owner_id = $1)
               OR EXISTS (SELECT 1 FROM project_members m
                          WHERE m.project_id = j.project_id AND m.user_id = $1)
@@ -125,28 +133,17 @@ pub async fn authorize(
     id: Uuid,
     action: Action,
 ) -> Result<(), AppError> {
-    let row = sqlx::query!(
-        r#"SELECT j.owner_id, j.project_id, p.owner_id AS "project_owner?",
-                  m.role AS "member_role?"
-           FROM jobs j
-           LEFT JOIN projects p ON p.id = j.project_id
-           LEFT JOIN project_members m ON m.project_id = j.project_id AND m.user_id = $2
-           WHERE j.id = $1"#,
-        id,
-        viewer.id
-    )
-    .fetch_optional(pool)
-    .await?
-    .ok_or_else(|| AppError::not_found("job"))?;
-    let relation = if row.project_owner == Some(viewer.id) {
-        Relation::Owner
-    } else if let Some(role) = &row.member_role {
-        Relation::parse_member_role(role)
-    } else if row.project_id.is_none() && row.owner_id == Some(viewer.id) {
+    let row = sqlx::query!("SELECT owner_id, project_id FROM jobs WHERE id = $1", id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("job"))?;
+    let relation = match row.project_id {
+        // The caller's relation to the job's project decides, by the one rule
+        // every feature uses.
+        Some(project) => crate::projects::server::relation(pool, viewer.id, project).await?,
         // A job outside any project belongs to the user who started it.
-        Relation::Owner
-    } else {
-        Relation::None
+        None if row.owner_id == Some(viewer.id) => Relation::Owner,
+        None => Relation::None,
     };
     decide(viewer.role, relation, action).map_err(|err| match err {
         AppError::NotFound(_) => AppError::not_found("job"),
@@ -171,15 +168,22 @@ pub async fn summary(pool: &PgPool, id: Uuid) -> Result<JobSummary, AppError> {
     Ok(row.into_summary())
 }
 
+/// The most lines of a job's log a detail shows.
+pub const JOB_LOG_LINES: i64 = 1_000;
+
 pub async fn detail(pool: &PgPool, id: Uuid) -> Result<JobDetail, AppError> {
     let job = summary(pool, id).await?;
-    let log = sqlx::query_as!(
+    // The newest lines when a log is long (a run over hundreds of documents).
+    let mut log = sqlx::query_as!(
         JobLogLine,
-        r#"SELECT at AS "at: DateTime<Utc>", level, message FROM job_events WHERE job_id = $1 ORDER BY id"#,
-        id
+        r#"SELECT at AS "at: DateTime<Utc>", level, message FROM job_events
+           WHERE job_id = $1 ORDER BY id DESC LIMIT $2"#,
+        id,
+        JOB_LOG_LINES
     )
     .fetch_all(pool)
     .await?;
+    log.reverse();
     Ok(JobDetail { job, log })
 }
 
@@ -191,9 +195,12 @@ pub async fn request_cancel(pool: &PgPool, id: Uuid) -> Result<JobSummary, AppEr
         .ok_or_else(|| AppError::not_found("job"))?;
     match JobStatus::parse(&status) {
         Some(JobStatus::Queued) => {
+            // Its handler never runs: the kind's end-of-job hook settles
+            // what it was for (a worker picks the mark up).
             sqlx::query!(
                 r#"UPDATE jobs SET status = 'cancelled', cancel_requested = true,
-                       finished_at = now(), updated_at = now() WHERE id = $1"#,
+                       end_unsettled = true, finished_at = now(), updated_at = now()
+                   WHERE id = $1"#,
                 id
             )
             .execute(&mut *tx)
@@ -223,7 +230,8 @@ pub async fn retry(pool: &PgPool, id: Uuid) -> Result<JobSummary, AppError> {
     let updated = sqlx::query!(
         r#"UPDATE jobs SET status = 'queued', attempts = 0, run_after = now(),
                cancel_requested = false, last_error = NULL, finished_at = NULL,
-               progress = 0, progress_message = NULL, updated_at = now()
+               end_unsettled = false, progress = 0, progress_message = NULL,
+               updated_at = now()
            WHERE id = $1 AND status IN ('failed', 'cancelled')"#,
         id
     )
@@ -293,4 +301,40 @@ pub async fn visible_project_ids(pool: &PgPool, viewer: Uuid) -> Result<Vec<Uuid
     .fetch_all(pool)
     .await?;
     Ok(ids)
+}
+
+/// Deletes finished jobs (and, by cascade, their logs) that ended longer
+/// than `retention` ago; returns how many.
+pub async fn prune_finished(
+    pool: &PgPool,
+    retention: std::time::Duration,
+) -> Result<u64, AppError> {
+    let deleted = sqlx::query!(
+        r#"DELETE FROM jobs
+           WHERE status IN ('succeeded', 'failed', 'cancelled') AND NOT end_unsettled
+             AND finished_at < now() - make_interval(secs => $1)"#,
+        retention.as_secs_f64()
+    )
+    .execute(pool)
+    .await?;
+    Ok(deleted.rows_affected())
+}
+
+/// Every hour: deletes finished jobs older than `retention` (their logs go
+/// with them) and sign-in attempts older than a day.
+pub fn spawn_pruning(pool: PgPool, retention: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match prune_finished(&pool, retention).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "pruned finished jobs"),
+                Err(err) => tracing::warn!(error = %err, "could not prune finished jobs"),
+            }
+            if let Err(err) = crate::auth::server::prune_sign_in_attempts(&pool).await {
+                tracing::warn!(error = %err, "could not prune sign-in attempts");
+            }
+        }
+    });
 }

@@ -35,11 +35,74 @@ pub enum JobError {
 pub type JobResult = Result<(), JobError>;
 pub type JobFuture = Pin<Box<dyn Future<Output = JobResult> + Send>>;
 type Handler = Arc<dyn Fn(JobContext) -> JobFuture + Send + Sync>;
+type EndedHook =
+    Arc<dyn Fn(EndedJob) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
 
-/// Job handlers by kind.
+/// A job that ended for good without its handler having dealt with the end:
+/// cancelled while still queued, or taken over after its last attempt's
+/// worker died. The kind's `on_ended` hook gets it, so whatever the job was
+/// working on (a document "pending") is not left waiting forever.
+#[derive(Debug, Clone)]
+pub struct EndedJob {
+    pub id: Uuid,
+    pub payload: serde_json::Value,
+    /// Cancelled while queued (otherwise: failed, its worker gone).
+    pub cancelled: bool,
+    pub pool: PgPool,
+}
+
+impl EndedJob {
+    pub fn payload<T: DeserializeOwned>(&self) -> Result<T, String> {
+        serde_json::from_value(self.payload.clone())
+            .map_err(|err| format!("the job's payload is not valid: {err}"))
+    }
+}
+
+/// One job kind's contract with the engine: its handler, how many of its
+/// jobs one process runs at once, and what happens when one of its jobs ends
+/// for good without the handler (see [`EndedJob`]). The engine names no kind:
+/// features register theirs (`jobs::registry` wires them).
+#[derive(Clone)]
+pub struct JobKind {
+    handler: Handler,
+    max_running: Option<usize>,
+    on_ended: Option<EndedHook>,
+}
+
+impl JobKind {
+    pub fn new<F, Fut>(handler: F) -> Self
+    where
+        F: Fn(JobContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = JobResult> + Send + 'static,
+    {
+        JobKind {
+            handler: Arc::new(move |ctx| Box::pin(handler(ctx))),
+            max_running: None,
+            on_ended: None,
+        }
+    }
+
+    /// At most `limit` jobs of this kind run at once in one process, so a
+    /// large batch of one kind leaves workers for the others.
+    pub fn max_running(mut self, limit: usize) -> Self {
+        self.max_running = Some(limit.max(1));
+        self
+    }
+
+    pub fn on_ended<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn(EndedJob) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), String>> + Send + 'static,
+    {
+        self.on_ended = Some(Arc::new(move |job| Box::pin(hook(job))));
+        self
+    }
+}
+
+/// Job kinds by name.
 #[derive(Default, Clone)]
 pub struct Registry {
-    handlers: HashMap<String, Handler>,
+    kinds: HashMap<String, JobKind>,
 }
 
 impl Registry {
@@ -47,19 +110,64 @@ impl Registry {
         Self::default()
     }
 
+    /// Registers a kind with only a handler (no limit, nothing to do when a
+    /// job ends unhandled).
     pub fn register<F, Fut>(&mut self, kind: &str, handler: F)
     where
         F: Fn(JobContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = JobResult> + Send + 'static,
     {
-        self.handlers
-            .insert(kind.to_owned(), Arc::new(move |ctx| Box::pin(handler(ctx))));
+        self.add(kind, JobKind::new(handler));
+    }
+
+    pub fn add(&mut self, kind: &str, contract: JobKind) {
+        self.kinds.insert(kind.to_owned(), contract);
     }
 
     pub fn kinds(&self) -> Vec<String> {
-        let mut kinds: Vec<String> = self.handlers.keys().cloned().collect();
+        let mut kinds: Vec<String> = self.kinds.keys().cloned().collect();
         kinds.sort();
         kinds
+    }
+}
+
+/// Jobs of each kind running in this process, for `JobKind::max_running`.
+#[derive(Default)]
+struct RunningCounts {
+    by_kind: Mutex<HashMap<String, usize>>,
+}
+
+impl RunningCounts {
+    /// The kinds a free worker may claim now.
+    fn claimable(&self, registry: &Registry) -> Vec<String> {
+        let counts = self
+            .by_kind
+            .lock()
+            .map(|counts| counts.clone())
+            .unwrap_or_default();
+        let mut kinds: Vec<String> = registry
+            .kinds
+            .iter()
+            .filter(|(kind, contract)| {
+                contract
+                    .max_running
+                    .is_none_or(|limit| counts.get(*kind).copied().unwrap_or(0) < limit)
+            })
+            .map(|(kind, _)| kind.clone())
+            .collect();
+        kinds.sort();
+        kinds
+    }
+
+    fn change(&self, kind: &str, up: bool) {
+        if let Ok(mut counts) = self.by_kind.lock() {
+            let count = counts.entry(kind.to_owned()).or_insert(0);
+            *count = if up {
+                *count + 1
+            } else {
+                count.saturating_sub(1)
+            };
+        }
     }
 }
 
@@ -214,12 +322,32 @@ impl JobContext {
         }
     }
 
+    /// This run's hold on the job. A write that a superseded run (taken
+    /// over when its heartbeat went stale) must not make checks it in SQL
+    /// with [`Lease::HOLDS`].
+    pub fn lease(&self) -> Lease {
+        Lease {
+            job: self.job.id,
+            worker: self.worker_id.to_string(),
+            attempt: self.job.attempts,
+        }
+    }
+
     /// Adds a line to the job's log of steps.
     pub async fn log(&self, message: &str) {
         if let Err(err) = super::server::log(&self.db, self.job.id, "info", message).await {
             tracing::warn!(job.id = %self.job.id, error = %err, "could not write the job log");
         }
     }
+}
+
+/// One attempt's hold on a job: the job id alone is not enough, because a
+/// run that was taken over and its successor share it.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    pub job: Uuid,
+    pub worker: String,
+    pub attempt: i32,
 }
 
 /// The workers of one process.
@@ -249,6 +377,7 @@ impl Workers {
         .into();
         let registry = Arc::new(registry);
         let kinds = registry.kinds();
+        let counts = Arc::new(RunningCounts::default());
         tracing::info!(worker.id = %worker_id, concurrency = settings.concurrency, kinds = ?kinds, "workers started");
         let handles = (0..settings.concurrency)
             .map(|slot| {
@@ -256,6 +385,7 @@ impl Workers {
                     pool: pool.clone(),
                     registry: registry.clone(),
                     kinds: kinds.clone(),
+                    counts: counts.clone(),
                     settings,
                     wake: wake.clone(),
                     running: running.clone(),
@@ -318,7 +448,9 @@ async fn release_held(pool: &PgPool, worker_id: &str) -> Result<u64, sqlx::Error
 struct WorkerTask {
     pool: PgPool,
     registry: Arc<Registry>,
+    /// Every kind this process runs (for the end-of-job hooks).
     kinds: Vec<String>,
+    counts: Arc<RunningCounts>,
     settings: WorkerSettings,
     wake: Arc<Notify>,
     running: RunningJobs,
@@ -332,6 +464,10 @@ impl WorkerTask {
             // Register interest before looking, so a wake-up between an empty
             // claim and the wait is not lost.
             let woken = self.wake.notified();
+            if slot == 0 {
+                // One worker per process settles jobs that ended unhandled.
+                while let Ok(true) = self.settle_one_ended().await {}
+            }
             match self.claim().await {
                 Ok(Some(job)) => {
                     self.execute(job).await;
@@ -350,8 +486,57 @@ impl WorkerTask {
         }
     }
 
-    /// Claims the next due job, or a running job whose worker went silent.
+    /// Runs the `on_ended` hook of one job that ended for good without its
+    /// handler; true when there was one. The job stays marked until its hook
+    /// succeeds (a failing hook is tried again on a later pass).
+    async fn settle_one_ended(&self) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query!(
+            r#"SELECT id, kind, payload, status FROM jobs
+               WHERE end_unsettled AND kind = ANY($1)
+               ORDER BY finished_at LIMIT 1
+               FOR UPDATE SKIP LOCKED"#,
+            &self.kinds
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
+        let hook = self
+            .registry
+            .kinds
+            .get(&row.kind)
+            .and_then(|contract| contract.on_ended.clone());
+        if let Some(hook) = hook {
+            let ended = EndedJob {
+                id: row.id,
+                payload: row.payload,
+                cancelled: row.status == "cancelled",
+                pool: self.pool.clone(),
+            };
+            if let Err(err) = hook(ended).await {
+                tracing::warn!(job.id = %row.id, job.kind = %row.kind, error = %err, "settling a job that ended unhandled failed; trying again later");
+                return Ok(false);
+            }
+        }
+        sqlx::query!(
+            "UPDATE jobs SET end_unsettled = false WHERE id = $1",
+            row.id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Claims the next due job of a kind with room to run, or a running job
+    /// whose worker went silent.
     async fn claim(&self) -> Result<Option<ClaimedJob>, sqlx::Error> {
+        let kinds = self.counts.claimable(&self.registry);
+        if kinds.is_empty() {
+            return Ok(None);
+        }
         let stale_secs = self.settings.stale_after.as_secs_f64();
         let row = sqlx::query!(
             r#"UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1,
@@ -368,7 +553,7 @@ impl WorkerTask {
                    FOR UPDATE SKIP LOCKED)
                RETURNING id, kind, payload, attempts, max_attempts"#,
             &*self.worker_id,
-            &self.kinds,
+            &kinds,
             stale_secs,
         )
         .fetch_optional(&self.pool)
@@ -385,18 +570,35 @@ impl WorkerTask {
     #[tracing::instrument(skip_all, fields(job.id = %job.id, job.kind = %job.kind, job.attempt = job.attempts))]
     async fn execute(&self, job: ClaimedJob) {
         let started = Instant::now();
-        let Some(handler) = self.registry.handlers.get(&job.kind).cloned() else {
+        let Some(handler) = self
+            .registry
+            .kinds
+            .get(&job.kind)
+            .map(|contract| contract.handler.clone())
+        else {
             return;
         };
         if job.attempts > job.max_attempts {
-            // Taken over after its last attempt died with its process.
-            self.finish_failed(
-                &job,
-                "the worker running the last attempt stopped responding",
-            )
-            .await;
+            // Taken over after its last attempt died with its process: the
+            // handler never saw the end, so the kind's hook settles it.
+            if let Err(err) = self
+                .finish_unhandled(
+                    &job,
+                    "the worker running the last attempt stopped responding",
+                )
+                .await
+            {
+                tracing::error!(error = %err, "could not mark the job failed");
+            }
             return;
         }
+        self.counts.change(&job.kind, true);
+        let outcome = self.run_handler(&job, handler).await;
+        self.counts.change(&job.kind, false);
+        self.record(&job, outcome, started).await;
+    }
+
+    async fn run_handler(&self, job: &ClaimedJob, handler: Handler) -> JobResult {
         let cancel = CancellationToken::new();
         self.running.insert(job.id, cancel.clone());
         let ctx = JobContext {
@@ -423,7 +625,11 @@ impl WorkerTask {
         };
         heartbeat.abort();
         self.running.remove(job.id);
+        outcome
+    }
 
+    async fn record(&self, job: &ClaimedJob, outcome: JobResult, started: Instant) {
+        let job = job.clone();
         let kind = job.kind.clone();
         let label = match &outcome {
             Ok(()) => "succeeded",
@@ -483,10 +689,25 @@ impl WorkerTask {
         Ok(())
     }
 
-    async fn finish_failed(&self, job: &ClaimedJob, error: &str) {
-        if let Err(err) = self.finish(job, "failed", Some(error)).await {
-            tracing::error!(error = %err, "could not mark the job failed");
+    /// Fails a job whose handler will never run again, and marks it for
+    /// its kind's `on_ended` hook.
+    async fn finish_unhandled(&self, job: &ClaimedJob, error: &str) -> Result<(), sqlx::Error> {
+        let updated = sqlx::query!(
+            r#"UPDATE jobs SET status = 'failed', last_error = $3, end_unsettled = true,
+                   locked_by = NULL, finished_at = now(), updated_at = now()
+               WHERE id = $1 AND locked_by = $2 AND status = 'running'"#,
+            job.id,
+            &*self.worker_id,
+            error,
+        )
+        .execute(&self.pool)
+        .await?;
+        if updated.rows_affected() > 0 {
+            let line = format!("failed after attempt {}: {error}", job.attempts - 1);
+            let _ = super::server::log(&self.pool, job.id, "error", &line).await;
+            tracing::info!(error, "job failed without its handler");
         }
+        Ok(())
     }
 
     async fn requeue(&self, job: &ClaimedJob, error: &str) -> Result<(), sqlx::Error> {

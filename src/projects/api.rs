@@ -20,6 +20,21 @@ pub fn parse_project_name(raw: &str) -> Result<String, AppError> {
     Ok(name.to_owned())
 }
 
+/// The longest project description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 5_000;
+
+/// A project description: trimmed, at most `MAX_DESCRIPTION_CHARS`.
+pub fn parse_project_description(raw: &str) -> Result<String, AppError> {
+    let description = raw.trim();
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(AppError::invalid(
+            "description",
+            format!("a description has at most {MAX_DESCRIPTION_CHARS} characters"),
+        ));
+    }
+    Ok(description.to_owned())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectSummary {
     pub id: Uuid,
@@ -118,7 +133,8 @@ pub async fn create_project(name: String, description: String) -> Result<Uuid, A
             crate::auth::authz::Action::CreateProject,
         )?;
         let name = parse_project_name(&name)?;
-        super::server::create(&state.db, user.id, &name, description.trim()).await
+        let description = parse_project_description(&description)?;
+        super::server::create(&state.db, user.id, &name, &description).await
     }
     .await;
     crate::error::with_http_status(result)
@@ -143,7 +159,8 @@ pub async fn update_project(id: Uuid, name: String, description: String) -> Resu
         let user = crate::auth::server::require_user().await?;
         super::server::authorize(&state.db, &user, id, crate::auth::authz::Action::Manage).await?;
         let name = parse_project_name(&name)?;
-        super::server::update(&state.db, id, &name, description.trim()).await
+        let description = parse_project_description(&description)?;
+        super::server::update(&state.db, id, &name, &description).await
     }
     .await;
     crate::error::with_http_status(result)

@@ -563,7 +563,7 @@ pub async fn cell_for_caller(value_id: i64) -> Result<CellDetail, AppError> {
     let current = row.current();
     let all_pages = pages(&state.db, row.document_id).await?;
     let place = where_to_open(&current, &field, &all_pages);
-    let pdf_url = crate::documents::server::view_link(&state, row.document_id).await?;
+    let pdf_url = crate::documents::server::view_link(&state, user.id, row.document_id)?;
     let facts = row.facts();
     Ok(CellDetail {
         value_id,

@@ -66,6 +66,14 @@ pub enum Command {
         cpu_seconds: u64,
         path: std::path::PathBuf,
     },
+    /// Confine this process as a PDF child would be (its input file, TMPDIR)
+    /// and report which of `paths` it can still read, whether it can write
+    /// its temporary folder and open a TCP connection.
+    #[command(hide = true)]
+    ConfinementProbe {
+        input: std::path::PathBuf,
+        paths: Vec<std::path::PathBuf>,
+    },
 }
 
 /// Runs a command to completion. Errors carry a message meant for the operator.
@@ -103,6 +111,15 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             } else {
                 bail!("the PDF child failed")
+            }
+        }
+        Command::ConfinementProbe { input, paths } => {
+            if crate::documents::confine::probe_main(&input, &paths)
+                == std::process::ExitCode::SUCCESS
+            {
+                Ok(())
+            } else {
+                bail!("the confinement probe failed")
             }
         }
     }
@@ -179,6 +196,11 @@ fn leptos_options() -> anyhow::Result<LeptosOptions> {
 }
 
 async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
+    // Other processes of this user may not read this one's memory or
+    // /proc/<pid>/environ (database URL, keys); PDF children are confined too.
+    if let Err(err) = nix::sys::prctl::set_dumpable(false) {
+        tracing::warn!(error = %err, "could not make the process non-dumpable");
+    }
     let pool = connect_and_migrate(&config).await?;
     let shutdown = shutdown::on_signal();
     let metrics = metrics::handle();
@@ -187,6 +209,7 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
 
     let config = Arc::new(config);
     crate::auth::session::spawn_expired_deletion(pool.clone());
+    crate::jobs::server::spawn_pruning(pool.clone(), config.job_retention);
     let storage = crate::documents::storage::Storage::from_config(&config.storage)
         .await
         .context("setting up file storage")?;
@@ -229,13 +252,14 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
             format!("cannot listen on {addr} (set LEPTOS_SITE_ADDR to another address)")
         })?;
         tracing::info!(%addr, database = %db::describe(&pool), "serving http://{addr}");
-        axum::serve(
+        let header_read_timeout = config.header_read_timeout;
+        crate::server::listen::serve(
             listener,
-            http::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+            http::router(state),
+            header_read_timeout,
+            shutdown.clone(),
         )
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-        .await
-        .context("HTTP server failed")?;
+        .await;
     } else {
         tracing::info!(database = %db::describe(&pool), "running workers only");
         shutdown.cancelled().await;

@@ -81,11 +81,21 @@ pub fn router(state: AppState) -> Router {
                     state.clone(),
                     security::reject_cross_site,
                 ))
+                .layer(middleware::from_fn_with_state(
+                    state.token_keys.clone(),
+                    crate::auth::tokens::enforce_scope,
+                ))
                 .layer(session::layer(state.db.clone(), &state.config))
                 .layer(middleware::from_fn(cache_policy))
+                .layer(middleware::from_fn(server_fn_limits))
                 // gzip or brotli by Accept-Encoding: pages, server-function
                 // answers, exports and static files (not the event stream).
-                .layer(tower_http::compression::CompressionLayer::new()),
+                .layer(tower_http::compression::CompressionLayer::new())
+                // A body that sends nothing for this long is abandoned (the
+                // upload answers 408): a slow client cannot hold a request open.
+                .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+                    state.config.body_read_timeout,
+                )),
         )
         .with_state(state)
 }
@@ -119,6 +129,68 @@ async fn cache_policy(request: Request<Body>, next: middleware::Next) -> axum::r
         );
     }
     response
+}
+
+/// The largest body a server function accepts (forms, gold CSV text).
+/// Uploads have their own route and limit.
+pub const SERVER_FN_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Server functions, before and after Leptos: a body over the limit is
+/// refused with 413, and an error Leptos raised before the function ran
+/// (malformed or missing arguments), which it always answers with 500, gets
+/// the status its error means (400 for bad arguments) instead.
+async fn server_fn_limits(request: Request<Body>, next: middleware::Next) -> Response {
+    use axum::response::IntoResponse;
+    let is_server_fn = request.method() == http::Method::POST
+        && request
+            .uri()
+            .path()
+            .strip_prefix("/api/")
+            .is_some_and(|name| !name.contains('/'));
+    if !is_server_fn {
+        return next.run(request).await;
+    }
+    let announced = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if announced.is_some_and(|length| length > SERVER_FN_BODY_LIMIT) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, SERVER_FN_BODY_LIMIT));
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if response.status() != http::StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+        return crate::error::AppError::internal("reading a server function's error")
+            .into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+        if error.to_string().contains("length limit exceeded") {
+            return too_large();
+        }
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn too_large() -> Response {
+    use axum::response::IntoResponse;
+    (
+        http::StatusCode::PAYLOAD_TOO_LARGE,
+        axum::Json(serde_json::json!({
+            "error": format!("The request is too large: the limit is {} MB.", SERVER_FN_BODY_LIMIT / (1024 * 1024))
+        })),
+    )
+        .into_response()
 }
 
 fn request_span(request: &Request<Body>) -> tracing::Span {

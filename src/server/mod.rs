@@ -2,7 +2,9 @@
 //! commands of the binary.
 
 pub mod cli;
+pub mod client_addr;
 pub mod http;
+pub mod listen;
 pub mod metrics;
 pub mod security;
 pub mod shutdown;

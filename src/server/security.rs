@@ -117,6 +117,13 @@ mod tests {
         let policy = content_security_policy(Some("abc"));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(policy.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
-        assert!(!policy.contains("unsafe-eval'") || policy.contains("wasm-unsafe-eval"));
+        // No plain 'unsafe-eval' (only WebAssembly's) and no inline scripts.
+        let script_sources: Vec<&str> = policy
+            .split(';')
+            .find(|directive| directive.trim().starts_with("script-src"))
+            .map(|directive| directive.split_whitespace().skip(1).collect())
+            .unwrap_or_default();
+        assert!(!script_sources.contains(&"'unsafe-eval'"), "{policy}");
+        assert!(!script_sources.contains(&"'unsafe-inline'"), "{policy}");
     }
 }

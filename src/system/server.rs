@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 
 use crate::db;
 use crate::server::state::AppState;
@@ -38,7 +38,23 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// `/metrics`: Prometheus text exposition of everything recorded in-process.
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(expected) = &state.config.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or_default();
+        if !constant_time_eq(given.as_bytes(), expected.expose().as_bytes()) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "metrics need Authorization: Bearer <EVISTREAM_METRICS_TOKEN>\n",
+            )
+                .into_response();
+        }
+    }
     metrics::gauge!("db_pool_connections").set(f64::from(state.db.size()));
     metrics::gauge!("db_pool_idle_connections").set(state.db.num_idle() as f64);
     record_queue_depth(&state).await;
@@ -49,6 +65,13 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics.render(),
     )
+        .into_response()
+}
+
+/// Compares without stopping at the first difference, so the time taken
+/// tells nothing about how much of a guess was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 /// Sets `jobs_queue_depth{kind,status}` from the table, zeroing series that
