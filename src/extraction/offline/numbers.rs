@@ -42,8 +42,15 @@ pub enum Stat {
         spread: Option<f64>,
         kind: Spread,
     },
-    /// A median (or other) with a range or interval: never used as a mean.
-    Interval { centre: f64 },
+    /// A median (or other) with a range or interval: never used as a mean,
+    /// unless the bracket is labelled a 95% CI (`ci`), which with n gives an
+    /// SD (Cochrane Handbook 6.5.2.3).
+    Interval {
+        centre: f64,
+        lo: f64,
+        hi: f64,
+        ci: bool,
+    },
 }
 
 fn is_minus(c: char) -> bool {
@@ -292,15 +299,40 @@ pub fn parse_stat(s: &str, n_hint: Option<f64>) -> Option<Stat> {
             pct: Some(b.value),
         });
     }
+    let dash = |x: &Num, y: &Num| {
+        let g = between(s, x, y);
+        g == "–" || g == "-" || g == "," || g == "to" || g == "—" || g == "−"
+    };
+    // `4.1 (95% CI 3.2–5.0)`, `12.5 (95% confidence interval: 10.1 to 14.9)`:
+    // never a mean with an SD of 95.
+    // A short unit may come before the bracket: "12.88 g/l (95% CI 6.03 to 19.74 g/l)".
+    let unit_bracket = gap.ends_with(['(', '['])
+        && gap.chars().count() <= 12
+        && !gap.contains(|c: char| c.is_ascii_digit() || c == ';' || c == ',');
+    if unit_bracket && b.pct && b.value == 95.0 {
+        let label = s
+            .get(b.end..third.map_or(s.len(), |t| t.start))
+            .unwrap_or("")
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '%'))
+            .to_lowercase();
+        let ci = label == "ci" || label == "confidence interval";
+        return match (third, nums.get(3)) {
+            (Some(t), Some(u)) if ci && dash(t, u) => Some(Stat::Interval {
+                centre: first.value,
+                lo: t.value,
+                hi: u.value,
+                ci: true,
+            }),
+            _ => None,
+        };
+    }
     // A range or interval: `45 (40–50)`, `45 [40, 50]`, `45 (40 to 50)`.
-    if paren
-        && third.is_some_and(|t| {
-            let g = between(s, b, t);
-            g == "–" || g == "-" || g == "," || g == "to" || g == "—" || g == "−"
-        })
-    {
+    if paren && let Some(t) = third.filter(|t| dash(b, t)) {
         return Some(Stat::Interval {
             centre: first.value,
+            lo: b.value,
+            hi: t.value,
+            ci: false,
         });
     }
     if gap == "(" || gap == "[" {
@@ -482,5 +514,43 @@ mod tests {
             parse_stat("29 (6.4)", Some(48.0)),
             Some(Stat::Mean { .. })
         ));
+    }
+
+    #[test]
+    fn a_bracketed_95_ci_is_an_interval_not_an_sd_of_95() {
+        assert_eq!(
+            parse_stat("4.1 (95% CI 3.2–5.0)", None),
+            Some(Stat::Interval {
+                centre: 4.1,
+                lo: 3.2,
+                hi: 5.0,
+                ci: true
+            })
+        );
+        assert_eq!(
+            parse_stat("12.5 (95% confidence interval: 10.1 to 14.9)", None),
+            Some(Stat::Interval {
+                centre: 12.5,
+                lo: 10.1,
+                hi: 14.9,
+                ci: true
+            })
+        );
+        // A unit before the bracket (cermine_test5, a pooled estimate).
+        assert!(matches!(
+            parse_stat("12.88 g/l (95% CI 6.03 to 19.74 g/l, p<0.00001)", None),
+            Some(Stat::Interval {
+                ci: true,
+                lo: 6.03,
+                ..
+            })
+        ));
+        // Unlabelled, the bracket may be a range or an IQR: not a CI.
+        assert!(matches!(
+            parse_stat("4.1 (3.2–5.0)", None),
+            Some(Stat::Interval { ci: false, .. })
+        ));
+        // "95%" then something else: nothing is read.
+        assert_eq!(parse_stat("4.1 (95% of patients)", None), None);
     }
 }

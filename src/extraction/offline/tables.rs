@@ -8,7 +8,7 @@ use super::headers::{
     cell_score, head_columns, is_p_label, is_stat_label, specific_part, time_label,
 };
 use super::numbers::{Stat, p_significant, p_value, parse_stat, sample_size};
-use super::trial::{ArmData, Found, SpreadKindHint};
+use super::trial::{ArmData, Found, Pending, SpreadKindHint};
 
 /// Where one arm sits in a table: the header cell matched and its span.
 #[derive(Debug, Clone)]
@@ -296,10 +296,18 @@ pub fn from_tables(
                     .join(" ")
             ))
             .or(spread);
-            let Some(ai) = arm_data(&ti, ni.as_ref(), row, t, hint, score) else {
+            let heads = t
+                .rows
+                .iter()
+                .take(t.header_rows)
+                .map(|r| r.raw.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let ci = mean_ci_label(&format!("{lab} {heads}"));
+            let Some(ai) = arm_data(&ti, ni.as_ref(), row, t, (hint, ci), score) else {
                 continue;
             };
-            let Some(ac) = arm_data(&tc, nc.as_ref(), row, t, hint, score) else {
+            let Some(ac) = arm_data(&tc, nc.as_ref(), row, t, (hint, ci), score) else {
                 continue;
             };
             if ai.kind() != ac.kind() || ai.kind() == 2 {
@@ -338,12 +346,27 @@ pub fn from_tables(
     best
 }
 
+/// Whether a row label or header says its cells are a mean with its 95% CI:
+/// "Mean (95% CI)", "mean [95% confidence interval]", not "Mean difference (95% CI)".
+fn mean_ci_label(text: &str) -> bool {
+    let lower = text.to_lowercase().replace(['*', '_'], "");
+    lower.match_indices("mean").any(|(k, _)| {
+        let rest = lower
+            .get(k + 4..)
+            .unwrap_or("")
+            .trim_start_matches([' ', '(', '[', ',', ':']);
+        ["95% ci", "95 % ci", "95% confidence", "95 % confidence"]
+            .iter()
+            .any(|w| rest.starts_with(w))
+    })
+}
+
 fn arm_data(
     text: &str,
     n_head: Option<&(f64, String)>,
     row: &Row,
     t: &Table,
-    hint: SpreadKindHint,
+    (hint, ci_cells): (SpreadKindHint, bool),
     score: f64,
 ) -> Option<ArmData> {
     let conf = if score >= 0.8 { 0.85 } else { 0.7 };
@@ -374,10 +397,20 @@ fn arm_data(
         Stat::Mean { mean, spread, kind } => {
             d.mean = Some(at(mean, conf));
             if let Some(s) = spread {
-                d.sd = hint
-                    .resolve(kind)
-                    .sd(s, &row.raw, t.page, d.n.as_ref(), conf);
+                let r = hint.resolve(kind);
+                d.sd = r.sd(s, &row.raw, t.page, d.n.as_ref(), conf);
+                if d.sd.is_none() {
+                    d.pending = r.pending(s, &row.raw, t.page, conf);
+                }
             }
+        }
+        // A mean with its 95% CI (by the cell or its header): the SD follows
+        // from n (Cochrane Handbook 6.5.2.3).
+        Stat::Interval {
+            centre, lo, hi, ci, ..
+        } if ci || ci_cells => {
+            d.mean = Some(at(centre, conf));
+            d.pending = Some(Pending::Ci(at(lo, conf), at(hi, conf)));
         }
         Stat::Interval { .. } => return None,
     }

@@ -502,3 +502,212 @@ fn statistics_after_a_colon_naming_their_arm() {
     );
     assert_eq!(val(&e, "intervention_mean"), None);
 }
+
+#[test]
+fn a_mean_with_its_range_compared_with_the_other_arms() {
+    // PMC2667135 (results): the intervention is the sentence's subject, the
+    // comparator named after its own value; the ranges are no spreads.
+    let gloss = "IPAT, patients receiving their full course of therapy in the hospital setting; CoPAT, patients receiving some portion of therapy outside of the hospital.";
+    let text = format!(
+        "{gloss} CoPAT patients received longer courses of study antibiotics with a mean of 25.4 days (range 9–74 days) compared with 13.5 days (range 1–43) in the IPAT group (*P* < 0.001), and a higher proportion of CoPAT patients completed therapy as part of the study (90.3% versus 45.4%, *P* < 0.001)."
+    );
+    let (i, c) = (
+        "some portion of therapy outside of the hospital (CoPAT)",
+        "full course of therapy in the hospital setting",
+    );
+    let o = "number of days with received courses of antibiotics";
+    let e = run(&page(&text), i, c, o);
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(25.4)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(13.5)));
+    assert_eq!(val(&e, "intervention_sd"), None);
+    // PMC2667135: "there were 53 (54.6%) versus 10 (9.7%) in the CoPAT group",
+    // the first value the IPAT patients' named before it.
+    let text = format!(
+        "{gloss} The shorter duration of study treatment for IPAT patients was influenced by early discontinuations: there were 53 (54.6%) versus 10 (9.7%) in the CoPAT group."
+    );
+    let e = run(&page(&text), i, c, "early discontinuations");
+    assert_eq!(val(&e, "intervention_events"), Some(json!(10)));
+    assert_eq!(val(&e, "comparator_events"), Some(json!(53)));
+    // Trap: the first value's clause names the same arm as the second's.
+    let text = format!(
+        "{gloss} Among CoPAT patients early discontinuations were 53 (54.6%) versus 10 (9.7%) in the CoPAT group."
+    );
+    let e = run(&page(&text), i, c, "early discontinuations");
+    assert_eq!(val(&e, "comparator_events"), None);
+    // Trap: medians with their ranges stay unread.
+    let text = format!(
+        "{gloss} CoPAT patients received longer courses of study antibiotics with a median of 25.4 days (range 9–74 days) compared with 13.5 days (range 1–43) in the IPAT group."
+    );
+    let e = run(&page(&text), i, c, o);
+    assert_eq!(val(&e, "intervention_mean"), None);
+    assert_eq!(val(&e, "comparator_mean"), None);
+}
+
+#[test]
+fn statistics_before_the_arms_named_with_their_n() {
+    // PMC5971365 (results): the values come first, the arms after them with
+    // the n those values are on (fewer than randomised; dropouts are stated).
+    let text = "Cognitive processing speed was assessed by Symbol Digit Modalities Test (SDMT). A total of 1841 patients were randomized (daclizumab beta, *n* = 919; IM IFN beta-1a, *n* = 922). Because the dropout rate in the IM IFN beta-1a group was higher, LOCF was used. Significantly greater mean improvement from baseline in SDMT scores was observed with daclizumab beta compared with IM IFN beta-1a at week 96 (mean (SD) change from baseline: 4.1 (12.4) vs 2.9 (12.7); *p* = 0.0274), as reported previously (Figure 1).18 This effect was sustained at week 144 (6.3 (12.6) vs 3.1 (13.2); *p* = 0.0024) in a limited number of patients completing 144 weeks of treatment with available SDMT scores (daclizumab beta, *n* = 287; IM IFN beta-1a, *n* = 277).";
+    let (i, c) = (
+        "daclizumab beta",
+        "intramuscular (IM) interferon (IFN) beta-1a",
+    );
+    let o = "Symbol Digit Modalities Test (SDMT) score at week 144 in limited patients";
+    let e = run(&page(text), i, c, o);
+    // "week 144 (6.3 …" is no mean of 144 with an SD of 6.3.
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(6.3)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(12.6)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(3.1)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(13.2)));
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(287)));
+    assert_eq!(val(&e, "comparator_group_size"), Some(json!(277)));
+    // The arms listed the other way round swap the values.
+    let swapped = text.replace(
+        "(daclizumab beta, *n* = 287; IM IFN beta-1a, *n* = 277)",
+        "(IM IFN beta-1a, *n* = 277; daclizumab beta, *n* = 287)",
+    );
+    let e = run(&page(&swapped), i, c, o);
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(3.1)));
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(287)));
+    // Trap: only one arm named after the values; nothing is read, and the
+    // randomised n is withheld (dropouts stated).
+    let one = text.replace(
+        "(daclizumab beta, *n* = 287; IM IFN beta-1a, *n* = 277)",
+        "(daclizumab beta, *n* = 287)",
+    );
+    let e = run(&page(&one), i, c, o);
+    assert_eq!(val(&e, "intervention_mean"), None);
+    assert_eq!(val(&e, "intervention_group_size"), None);
+}
+
+#[test]
+fn percentages_of_people_become_events_with_n() {
+    // PMC4357072 (results), its n from the abstract's allocation.
+    let text = "Subjects were randomized to pimecrolimus (n = 15) or triamcinolone acetonide (n = 15). After the posttreatment follow-up of 2 months, the erythematous areas reappeared in 6.7% and 33.3% subjects in the pimecrolimus and triamcinolone acetonide groups, respectively, but no statistical difference was found (*P* = 0.07).";
+    let o = "reappearance of erythematous areas after 2 months posttreatment";
+    let e = run(&page(text), "pimecrolimus", "triamcinolone acetonide", o);
+    assert_eq!(val(&e, "intervention_events"), Some(json!(1)));
+    assert_eq!(val(&e, "comparator_events"), Some(json!(5)));
+    // Trap: percentages of a score, not of people, stay percentages.
+    let text = "Subjects were randomized to pimecrolimus (n = 15) or triamcinolone acetonide (n = 15). After the posttreatment follow-up of 2 months, the erythematous areas reappeared by 6.7% and 33.3% in the pimecrolimus and triamcinolone acetonide groups, respectively.";
+    let e = run(&page(text), "pimecrolimus", "triamcinolone acetonide", o);
+    assert_eq!(val(&e, "intervention_events"), None);
+}
+
+#[test]
+fn sds_derived_from_a_95_ci_or_an_se_once_n_is_known() {
+    // Shaped like PMC5777645's results, with each arm's mean and its 95% CI
+    // (Cochrane Handbook 6.5.2.3): n = 76 and 75, so SD = √n × width / 3.92.
+    let text = "Patients were randomised to the peer-led intervention (n = 76) or conventional care alone (n = 75). Mean HbA1c fell by 0.60 (95% CI 0.40–0.80) in the peer-led intervention group and by 0.10 (95% CI -0.10 to 0.30) in the conventional care alone group.";
+    let e = run(
+        &page(text),
+        "peer-led intervention",
+        "conventional care alone",
+        "Mean HbA1c",
+    );
+    // "fell by" makes the change negative, the interval with it.
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-0.6)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(-0.1)));
+    let sd = |k: &str| val(&e, k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+    // √76 × 0.40 / 3.92 = 0.8896; √75 × 0.40 / 3.92 = 0.8837.
+    assert!((sd("intervention_sd") - 0.8896).abs() < 0.001, "{e:?}");
+    assert!((sd("comparator_sd") - 0.8837).abs() < 0.001);
+    // Marked derived, with its inputs.
+    match e.get("intervention_sd") {
+        Some(AnswerNode::Field(f)) => {
+            let d = f.derivation.as_ref().expect("derivation");
+            assert_eq!(d.inputs.len(), 3);
+            assert!(d.formula.contains("3.92"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Small groups use 2 × t(n − 1): n = 20 → t = 2.093.
+    let small = text
+        .replace("(n = 76)", "(n = 20)")
+        .replace("(n = 75)", "(n = 20)");
+    let e = run(
+        &page(&small),
+        "peer-led intervention",
+        "conventional care alone",
+        "Mean HbA1c",
+    );
+    let sd = val(&e, "intervention_sd")
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN);
+    assert!(
+        (sd - 20f64.sqrt() * 0.4 / (2.0 * 2.093)).abs() < 0.001,
+        "{sd}"
+    );
+    // Trap: the 95 of "95% CI" is never an SD, and without n no SD is given.
+    let no_n = text.replace(" (n = 76)", "").replace(" (n = 75)", "");
+    let e = run(
+        &page(&no_n),
+        "peer-led intervention",
+        "conventional care alone",
+        "Mean HbA1c",
+    );
+    assert_eq!(val(&e, "intervention_sd"), None);
+    assert_ne!(val(&e, "comparator_sd"), Some(json!(95.0)));
+    // Trap: a median's CI gives neither a mean nor an SD.
+    let median = text.replace("Mean HbA1c fell by", "Median HbA1c fell by");
+    let e = run(
+        &page(&median),
+        "peer-led intervention",
+        "conventional care alone",
+        "Median HbA1c",
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+    assert_eq!(val(&e, "intervention_sd"), None);
+    // An SE in a sentence without n becomes an SD with the allocation n.
+    let se = "Patients were randomised to the peer-led intervention (n = 76) or conventional care alone (n = 75). Mean HbA1c change was -0.60 (SE 0.10) in the peer-led intervention group and -0.10 (SE 0.12) in the conventional care alone group.";
+    let e = run(
+        &page(se),
+        "peer-led intervention",
+        "conventional care alone",
+        "Mean HbA1c change",
+    );
+    let sd = val(&e, "intervention_sd")
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN);
+    assert!((sd - 0.1 * 76f64.sqrt()).abs() < 0.001, "{sd}");
+}
+
+#[test]
+fn table_cells_under_a_mean_95_ci_header_give_derived_sds() {
+    // No dev paper prints arms' CIs; the layout is that of PMC5830087's
+    // Table 2 (arm headers with N) with a "mean (95% CI)" row label.
+    let table = "Table 2 Outcomes at 12 months\n\n| Outcome | BTH1677 arm (N = 11) | Control arm (N = 6) |\n|---|---|---|\n| Tibial bone area change, mean (95% CI) | -0.7 (-1.7 to 0.3) | 1.0 (-0.2 to 2.2) |\n| Tibial bone area change, median (IQR) | -0.5 (-1.2 to 0.1) | 0.9 (0.1 to 1.9) |\n";
+    let e = run(
+        &page(table),
+        "BTH1677 arm",
+        "Control arm",
+        "Tibial bone area change",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-0.7)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(1.0)));
+    let sd = |k: &str| val(&e, k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+    // n = 11: √11 × 2.0 / (2 × 2.228); n = 6: √6 × 2.4 / (2 × 2.571).
+    assert!((sd("intervention_sd") - 11f64.sqrt() * 2.0 / (2.0 * 2.228)).abs() < 0.001);
+    assert!((sd("comparator_sd") - 6f64.sqrt() * 2.4 / (2.0 * 2.571)).abs() < 0.001);
+    // Trap: the same cells under a median (IQR) label are not read, nor
+    // under "Mean difference (95% CI)".
+    let median = table.replace(
+        "| Tibial bone area change, mean (95% CI) | -0.7 (-1.7 to 0.3) | 1.0 (-0.2 to 2.2) |\n",
+        "",
+    );
+    let e = run(
+        &page(&median),
+        "BTH1677 arm",
+        "Control arm",
+        "Tibial bone area change",
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+    let diff = table.replace("mean (95% CI)", "mean difference (95% CI)");
+    let e = run(
+        &page(&diff),
+        "BTH1677 arm",
+        "Control arm",
+        "Tibial bone area change",
+    );
+    assert_eq!(val(&e, "intervention_sd"), None);
+}

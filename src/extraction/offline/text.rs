@@ -5,8 +5,8 @@
 
 use super::arms::Name;
 use super::document::{Document, Sentence};
-use super::numbers::{Spread, Stat, parse_stat, scan};
-use super::trial::{ArmData, Found, SpreadKindHint};
+use super::numbers::{Spread, Stat, parse_stat, sample_size, scan};
+use super::trial::{ArmData, Found, Pending, SpreadKindHint};
 
 /// A statistic in a sentence with its byte span.
 #[derive(Debug, Clone, Copy)]
@@ -150,6 +150,7 @@ fn names_a_decrease(o: &Name) -> bool {
 fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
     let lower = s.to_lowercase();
     let mut out: Vec<Frag> = Vec::new();
+    let mut last_decreased = false;
     for n in scan(s) {
         if out.last().is_some_and(|f| n.start < f.end) {
             continue;
@@ -167,6 +168,11 @@ fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
         .iter()
         .any(|w| before.ends_with(w))
             || (n.is_int && (1950.0..=2100.0).contains(&n.value))
+            // A time point: "at week 144 (6.3 (12.6) vs …)".
+            || (n.is_int
+                && ["week", "weeks", "day", "days", "month", "months", "visit", "wk"]
+                    .iter()
+                    .any(|w| before.ends_with(&format!(" {w}")) || before == *w))
             // A citation glued to the full stop: "(Figure 1).18".
             || (s.get(n.start..).is_some_and(|r| r.starts_with('.'))
                 && s.get(..n.start).is_some_and(|b| b.ends_with([')', ']'])))
@@ -209,7 +215,10 @@ fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
             }
         }
         // Medians, ranges and intervals are not means, whatever their shape.
-        let lead = clip(&lower, n.start.saturating_sub(40), n.start);
+        // A closed bracket with numbers before is another value's detail:
+        // "a mean of 25.4 days (range 9–74 days) compared with 13.5 days".
+        let lead = without_numbered_brackets(clip(&lower, n.start.saturating_sub(40), n.start));
+        let lead = lead.as_str();
         let bound = [
             "more than",
             "less than",
@@ -238,15 +247,41 @@ fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
         } else {
             n.start
         };
-        let mut stat = parse_stat(clip(s, from, end), None);
+        // "25.4 days (range 9–74 days)": the range is no spread; the number
+        // before it is read alone.
+        let own = clip(s, from, end);
+        let own = own
+            .find(['(', '['])
+            .filter(|k| {
+                let inner = clip(own, k + 1, k + 12).trim_start().to_lowercase();
+                ["range", "min", "iqr", "interquartile"]
+                    .iter()
+                    .any(|w| inner.starts_with(w))
+            })
+            .map_or(own, |k| clip(own, 0, k));
+        let mut stat = parse_stat(own, None);
         // "decreased by 3.34 cm (SD = 9.3)": a change stated by its verb is
         // negative, unless the outcome itself is the decrease ("reduction in …").
-        if let Some(Stat::Mean { mean, .. }) = &mut stat
-            && *mean > 0.0
-            && !outcome_is_decrease
-            && DECREASED_BY.iter().any(|w| lead.trim_end().ends_with(w))
-        {
-            *mean = -*mean;
+        // "fell by 0.60 … and by 0.10": the verb is not repeated.
+        let elided = ["and by", "or by", ", by"]
+            .iter()
+            .any(|w| lead.trim_end().ends_with(w));
+        let decreased = !outcome_is_decrease
+            && (DECREASED_BY.iter().any(|w| lead.trim_end().ends_with(w))
+                || (elided && last_decreased));
+        last_decreased = decreased;
+        match &mut stat {
+            Some(Stat::Mean { mean, .. }) if *mean > 0.0 && decreased => *mean = -*mean,
+            // "fell by 0.60 (95% CI 0.40–0.80)": the interval turns with it.
+            Some(Stat::Interval {
+                centre,
+                lo,
+                hi,
+                ci: true,
+            }) if *centre > 0.0 && decreased => {
+                (*centre, *lo, *hi) = (-*centre, -*hi, -*lo);
+            }
+            _ => {}
         }
         // In prose a bare whole number is rarely an event count ("26 and 35 wk").
         let bare = matches!(
@@ -268,11 +303,47 @@ fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
     out
 }
 
+/// `lead` without its closed brackets holding a number, and without what
+/// precedes an unmatched closing bracket (the end of a bracket cut off):
+/// "(range 9–74 days) compared with " → " compared with ".
+fn without_numbered_brackets(lead: &str) -> String {
+    let mut out = String::new();
+    let mut open: Option<usize> = None;
+    for (k, ch) in lead.char_indices() {
+        match (ch, open) {
+            ('(' | '[', None) => open = Some(k),
+            (')' | ']', Some(o)) => {
+                let inner = clip(lead, o, k);
+                if !inner.chars().any(|c| c.is_ascii_digit()) {
+                    out.push_str(inner);
+                    out.push(ch);
+                }
+                open = None;
+            }
+            // The end of a bracket whose start was cut off.
+            (')' | ']', None) => out.clear(),
+            (_, None) => out.push(ch),
+            _ => {}
+        }
+    }
+    if let Some(o) = open {
+        out.push_str(clip(lead, o, lead.len()));
+    }
+    out
+}
+
+/// A sentence whose 95% CIs are around means: it says "mean" and no "median".
+fn mean_ci_sentence(lower: &str) -> bool {
+    lower.contains("mean") && !lower.contains("median")
+}
+
+/// A mean with its 95% CI, or a mean.
+fn mean_like(st: &Stat) -> bool {
+    matches!(st, Stat::Mean { .. } | Stat::Interval { ci: true, .. })
+}
+
 fn same_kind(a: &Stat, b: &Stat) -> bool {
-    matches!(
-        (a, b),
-        (Stat::Count { .. }, Stat::Count { .. }) | (Stat::Mean { .. }, Stat::Mean { .. })
-    )
+    matches!((a, b), (Stat::Count { .. }, Stat::Count { .. })) || (mean_like(a) && mean_like(b))
 }
 
 /// Which fragment belongs to which arm: a "respectively" list, or the nearest mention.
@@ -289,7 +360,7 @@ fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, 
             .filter(|k| {
                 frags
                     .get(*k)
-                    .is_some_and(|f| !matches!(f.stat, Stat::Interval { .. }))
+                    .is_some_and(|f| !matches!(f.stat, Stat::Interval { ci: false, .. }))
             })
             .collect();
         if items.len() == stats.len() && items.len() >= 2 {
@@ -307,13 +378,16 @@ fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, 
         return None;
     }
     let (mi, mc) = (i.mentions(s), c.mentions(s));
-    if let Some(found) = followed_by_arm(s, &lower, frags, &mi, &mc) {
+    if let Some(found) = followed_by_arm(s, &lower, frags, (i, c), (&mi, &mc)) {
         return Some(found);
     }
     if let Some(found) = in_named_order(&lower, frags, &mi, &mc) {
         return Some(found);
     }
     if let Some(found) = bracketed_after_arm(s, frags, &mi, &mc) {
+        return Some(found);
+    }
+    if let Some(found) = named_after(s, frags, (i, c), (&mi, &mc)) {
         return Some(found);
     }
     let dist = |m: usize, f: &Frag| -> usize {
@@ -447,8 +521,8 @@ fn followed_by_arm(
     s: &str,
     lower: &str,
     frags: &[Frag],
-    mi: &[usize],
-    mc: &[usize],
+    (i, c): (&Name, &Name),
+    (mi, mc): (&[usize], &[usize]),
 ) -> Option<(usize, usize, f32)> {
     let mut slots: [Option<usize>; 2] = [None, None];
     for (k, f) in frags.iter().enumerate() {
@@ -478,6 +552,125 @@ fn followed_by_arm(
     }
     match slots {
         [Some(a), Some(b)] => Some((a, b, 0.7)),
+        [Some(k), None] => compared_before(s, frags, k, c, i).map(|o| (k, o, 0.6)),
+        [None, Some(k)] => compared_before(s, frags, k, i, c).map(|o| (o, k, 0.6)),
+        _ => None,
+    }
+}
+
+/// "CoPAT patients received … a mean of 25.4 days (range 9–74 days) compared
+/// with 13.5 days (range 1–43) in the IPAT group" (PMC2667135): the statistic
+/// placed by the arm after it (`placed`, of arm `mine`) is compared with the
+/// statistic right before it, which belongs to the other arm when that arm is
+/// the last one named before it. Returns the index of that statistic.
+fn compared_before(
+    s: &str,
+    frags: &[Frag],
+    placed: usize,
+    other: &Name,
+    mine: &Name,
+) -> Option<usize> {
+    let k = placed.checked_sub(1)?;
+    let (prev, f) = (frags.get(k)?, frags.get(placed)?);
+    let link = clip(s, prev.end, f.start)
+        .trim_matches([')', ']', ',', ' '])
+        .to_lowercase();
+    if ![
+        "compared with",
+        "compared to",
+        "vs",
+        "vs.",
+        "versus",
+        "than",
+    ]
+    .contains(&link.as_str())
+        || !same_kind(&prev.stat, &f.stat)
+    {
+        return None;
+    }
+    // The clause before it (from the previous statistic or the sentence
+    // start) names the other arm, better than this one.
+    let from = k
+        .checked_sub(1)
+        .and_then(|j| frags.get(j))
+        .map_or(0, |g| g.end);
+    let clause = clip(s, from, prev.start);
+    let (so, sm) = (other.score(clause), mine.score(clause));
+    (so >= 0.5 && so > sm).then_some(k)
+}
+
+/// "This effect was sustained at week 144 (6.3 (12.6) vs 3.1 (13.2); p =
+/// 0.0024) in a limited number of patients … (daclizumab beta, n = 287; IM
+/// IFN beta-1a, n = 277)" (PMC5971365): two statistics "x vs y" with no arm
+/// named before them, the arms named after them, each in its own item of a
+/// list: read in the order the arms are named.
+fn named_after(
+    s: &str,
+    frags: &[Frag],
+    (i, c): (&Name, &Name),
+    (mi, mc): (&[usize], &[usize]),
+) -> Option<(usize, usize, f32)> {
+    let [a, b] = frags else { return None };
+    let link = clip(s, a.end, b.start)
+        .trim_matches([')', ']', ',', ' '])
+        .to_lowercase();
+    if !["vs", "vs.", "versus", "and", "compared with"].contains(&link.as_str())
+        || !same_kind(&a.stat, &b.stat)
+        || mi.iter().chain(mc).any(|m| *m < b.end)
+    {
+        return None;
+    }
+    let items: Vec<&str> = clip(s, b.end, s.len())
+        .split([',', ';', '('])
+        .flat_map(|x| x.split(" and "))
+        .collect();
+    let pick = |n: &Name, other: &Name| {
+        items.iter().position(|it| {
+            let (x, y) = (n.score(it), other.score(it));
+            x >= 0.5 && x > y
+        })
+    };
+    let (pi, pc) = (pick(i, c)?, pick(c, i)?);
+    match pi.cmp(&pc) {
+        std::cmp::Ordering::Less => Some((0, 1, 0.6)),
+        std::cmp::Ordering::Greater => Some((1, 0, 0.6)),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// Each arm's n where the sentence giving its statistics states it right
+/// after the arm's name ("the X group (n = 45)", "(X, n = 287; Y, n = 277)"):
+/// the n those statistics are on. Both arms or neither; one value each.
+fn sizes_in(s: &Sentence, i: &Name, c: &Name) -> Option<(f64, f64)> {
+    let mut got: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut from = 0;
+    while let Some((n, n_at, end)) = sample_size(clip(&s.text, from, s.text.len())) {
+        let (n_at, end) = (from + n_at, from + end);
+        // The words before "(n", back to the previous bracket or semicolon.
+        let head =
+            clip(&s.text, n_at.saturating_sub(50), n_at).trim_end_matches(['(', '*', ' ', '[']);
+        let head = head
+            .rfind(['(', ')', ';', '[', ']', '='])
+            .map_or(head, |k| clip(head, k + 1, head.len()));
+        if head.split_whitespace().count() <= 6 {
+            let (si, sc) = (i.score(head), c.score(head));
+            let slot = if si >= 0.5 && si > sc {
+                0
+            } else if sc >= 0.5 && sc > si {
+                1
+            } else {
+                usize::MAX
+            };
+            if let Some(v) = got.get_mut(slot)
+                && !v.contains(&n)
+            {
+                v.push(n);
+            }
+        }
+        from = end;
+    }
+    match got {
+        [ref a, ref b] if a.len() == 1 && b.len() == 1 => Some((*a.first()?, *b.first()?)),
         _ => None,
     }
 }
@@ -494,8 +687,22 @@ fn arm_from(stat: &Stat, s: &Sentence, hint: SpreadKindHint, conf: f32) -> ArmDa
         Stat::Mean { mean, spread, kind } => {
             d.mean = Some(at(mean));
             if let Some(sp) = spread {
-                d.sd = hint.resolve(kind).sd(sp, &s.text, s.page, None, conf);
+                let r = hint.resolve(kind);
+                d.sd = r.sd(sp, &s.text, s.page, None, conf);
+                if d.sd.is_none() {
+                    d.pending = r.pending(sp, &s.text, s.page, conf);
+                }
             }
+        }
+        // "a mean of 4.1 (95% CI 3.2–5.0)": the SD follows from n (6.5.2.3).
+        Stat::Interval {
+            centre,
+            lo,
+            hi,
+            ci: true,
+        } if mean_ci_sentence(&s.lower) => {
+            d.mean = Some(at(centre));
+            d.pending = Some(Pending::Ci(at(lo), at(hi)));
         }
         Stat::Interval { .. } => {}
     }
@@ -572,7 +779,10 @@ pub fn from_sentences(
         let (Some(fa), Some(fb)) = (frags.get(a), frags.get(b)) else {
             continue;
         };
-        if !same_kind(&fa.stat, &fb.stat) {
+        let ci = |st: &Stat| matches!(st, Stat::Interval { .. });
+        if !same_kind(&fa.stat, &fb.stat)
+            || ((ci(&fa.stat) || ci(&fb.stat)) && !mean_ci_sentence(&s.lower))
+        {
             continue;
         }
         let first = fa.start.min(fb.start);
@@ -591,11 +801,18 @@ pub fn from_sentences(
             continue;
         }
         let hint = SpreadKindHint::from_text(&s.text).or(spread);
-        return Some((
+        let (mut ai, mut ac) = (
             arm_from(&fa.stat, s, hint, conf),
             arm_from(&fb.stat, s, hint, conf),
-            (s.text.clone(), s.page),
-        ));
+        );
+        if ai.n.is_none()
+            && ac.n.is_none()
+            && let Some((ni, nc)) = sizes_in(s, i, c)
+        {
+            ai.n = Some(Found::new(ni, &s.text, s.page, conf));
+            ac.n = Some(Found::new(nc, &s.text, s.page, conf));
+        }
+        return Some((ai, ac, (s.text.clone(), s.page)));
     }
     one_arm_each(doc, o, i, c, spread)
 }
@@ -618,7 +835,7 @@ fn analysis(text_words: &[String]) -> Option<&'static str> {
 fn own_stat(s: &Sentence, frags: &[Frag], want: Option<&str>) -> Option<Frag> {
     let stats: Vec<&Frag> = frags
         .iter()
-        .filter(|f| !matches!(f.stat, Stat::Interval { .. }))
+        .filter(|f| !matches!(f.stat, Stat::Interval { ci: false, .. }))
         .collect();
     if let [one] = stats.as_slice() {
         return Some(**one);
@@ -686,7 +903,14 @@ fn one_arm_each(
         let (Some(fi), Some(fc)) = (fi, fc) else {
             continue;
         };
-        if !same_kind(&fi.stat, &fc.stat) || matches!(fi.stat, Stat::Mean { spread: None, .. }) {
+        let ci = |st: &Stat, s: &Sentence| {
+            matches!(st, Stat::Interval { .. }) && !mean_ci_sentence(&s.lower)
+        };
+        if !same_kind(&fi.stat, &fc.stat)
+            || matches!(fi.stat, Stat::Mean { spread: None, .. })
+            || ci(&fi.stat, si)
+            || ci(&fc.stat, sc)
+        {
             continue;
         }
         let hint = |s: &Sentence| SpreadKindHint::from_text(&s.text).or(spread);

@@ -137,6 +137,13 @@ impl Resolved {
     }
 }
 
+impl Resolved {
+    /// An SE kept for when n is known, if this spread is one.
+    pub fn pending(self, spread: f64, quote: &str, page: u32, conf: f32) -> Option<Pending> {
+        (self.0 == Spread::Se).then(|| Pending::Se(Found::new(spread, quote, page, conf)))
+    }
+}
+
 /// The numbers of one arm for one outcome.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ArmData {
@@ -146,6 +153,69 @@ pub struct ArmData {
     pub sd: Option<Found>,
     /// A percentage printed without its events (the trap of `%` without n).
     pub pct: Option<Found>,
+    /// A spread that becomes an SD once the arm's n is known.
+    pub pending: Option<Pending>,
+}
+
+/// A spread printed after a mean that is not an SD: an SE, or the bounds of
+/// the mean's 95% CI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    Se(Found),
+    Ci(Found, Found),
+}
+
+/// t(0.975) with 1–59 degrees of freedom (Cochrane Handbook 6.5.2.3 uses
+/// 2 × t instead of 3.92 for groups under 60).
+const T975: [f64; 59] = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+    2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+    2.052, 2.048, 2.045, 2.042, 2.040, 2.037, 2.035, 2.032, 2.030, 2.028, 2.026, 2.024, 2.023,
+    2.021, 2.020, 2.018, 2.017, 2.015, 2.014, 2.013, 2.012, 2.011, 2.010, 2.009, 2.008, 2.007,
+    2.006, 2.005, 2.004, 2.003, 2.002, 2.002, 2.001,
+];
+
+impl Pending {
+    /// The SD from this spread and the arm's n: SE × √n (6.5.2.2), or
+    /// √n × (upper − lower) / 3.92 for a 95% CI (6.5.2.3; 2 × t(n−1) below 60).
+    pub fn sd(&self, n: &Found) -> Option<Found> {
+        if n.value < 2.0 || n.value.fract() != 0.0 {
+            return None;
+        }
+        match self {
+            Pending::Se(se) => {
+                Resolved(Spread::Se).sd(se.value, &se.quote, se.page, Some(n), se.conf)
+            }
+            Pending::Ci(lo, hi) => {
+                let width = hi.value - lo.value;
+                if width <= 0.0 {
+                    return None;
+                }
+                let df = n.value as usize - 1;
+                let (divisor, formula) = match T975.get(df.wrapping_sub(1)) {
+                    Some(t) if n.value < 60.0 => (
+                        2.0 * t,
+                        format!("SD = √n × (upper − lower) / (2 × {t}), t(0.975, n − 1)"),
+                    ),
+                    _ => (3.92, "SD = √n × (upper − lower) / 3.92".to_owned()),
+                };
+                Some(Found {
+                    value: n.value.sqrt() * width / divisor,
+                    quote: lo.quote.clone(),
+                    page: lo.page,
+                    conf: (lo.conf - 0.2).min(n.conf),
+                    derivation: Some(Derivation {
+                        formula,
+                        inputs: vec![
+                            lo.input("lower 95% CI"),
+                            hi.input("upper 95% CI"),
+                            n.input("n"),
+                        ],
+                    }),
+                })
+            }
+        }
+    }
 }
 
 impl ArmData {
@@ -299,12 +369,24 @@ pub fn compare(
             out.c.n = nc;
         }
     }
+    // An SE or a mean's 95% CI becomes an SD once n is known.
+    for arm in [&mut out.i, &mut out.c] {
+        if let (None, Some(_), Some(p), Some(n)) = (&arm.sd, &arm.mean, &arm.pending, &arm.n) {
+            arm.sd = p.sd(n);
+        }
+    }
     // Percentages printed without events become events once n is known, for
     // outcomes that count people (a "90% score" is not a proportion of people).
     let lower = outcome.to_lowercase();
     let binary_words = BINARY_WORDS.iter().any(|w| lower.contains(w));
+    // "… reappeared in 6.7% and 33.3% subjects in the pimecrolimus and …
+    // groups, respectively" (PMC4357072): percentages of people, whatever
+    // the outcome's words.
+    let of_people = [&out.i, &out.c]
+        .iter()
+        .all(|a| a.pct.as_ref().is_some_and(|p| counts_people(&p.quote)));
     for arm in [&mut out.i, &mut out.c] {
-        if !binary_words && !from_table {
+        if !binary_words && !from_table && !of_people {
             break;
         }
         if let (None, Some(p), Some(n)) = (&arm.events, &arm.pct, &arm.n) {
@@ -340,6 +422,38 @@ pub fn compare(
         out.outcome_quote = text::best_sentence(doc, &o).map(|s| (s.text.clone(), s.page));
     }
     out
+}
+
+/// Whether a sentence gives percentages of people: "6.7% subjects", "12% of
+/// the patients", not "a 57% reduction" or "93% and 92%".
+fn counts_people(sentence: &str) -> bool {
+    const PEOPLE: [&str; 14] = [
+        "patients",
+        "subjects",
+        "participants",
+        "children",
+        "women",
+        "men",
+        "infants",
+        "adults",
+        "individuals",
+        "persons",
+        "people",
+        "mothers",
+        "neonates",
+        "cases",
+    ];
+    let lower = sentence.to_lowercase().replace(['*', '_'], "");
+    lower.match_indices('%').any(|(k, _)| {
+        let rest = lower.get(k + 1..).unwrap_or("").trim_start();
+        let rest = rest.strip_prefix("of ").unwrap_or(rest);
+        let rest = rest
+            .strip_prefix("the ")
+            .or_else(|| rest.strip_prefix("all "))
+            .unwrap_or(rest);
+        let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+        PEOPLE.contains(&word.as_str())
+    })
 }
 
 /// The outcome without numbers and time points ("at 35 wk", "visit 3B").
