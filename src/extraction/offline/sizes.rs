@@ -222,6 +222,12 @@ fn votes_in<'d>(s: &'d Sentence, me: &Name, other: &Name, w: f32, out: &mut Vote
             {
                 continue;
             }
+            // "Group A Group B (N = 6051) (N = 5892)": a run of sizes after a
+            // run of names is read by `label_runs`, not as the nearest name's.
+            let next = clip(window, at, window.len()).trim_start_matches([')', ']', ' ', '*']);
+            if next.to_lowercase().starts_with("(n") {
+                continue;
+            }
             // The size must follow the arm's name closely: "X group (n = 35)".
             let gap = clip(window, 0, n_at);
             let close = gap.split_whitespace().count() <= 4 && !gap.contains([';', '.']);
@@ -338,6 +344,76 @@ fn header_sizes<'d>(doc: &'d Document, i: &Name, c: &Name, votes: &mut [Votes<'d
     }
 }
 
+/// "Group A Group B (N = 6051) (N = 5892)" (PMC3510731, a table header
+/// flattened into a line): group labels one after another, then as many sizes
+/// one after another, in the same order. Only the arms' own labels count.
+fn label_runs<'d>(doc: &'d Document, i: &Name, c: &Name, votes: &mut [Votes<'d>; 2]) {
+    let (Some(gi), Some(gc)) = (&i.group, &c.group) else {
+        return;
+    };
+    let blank = |t: &str| {
+        t.chars()
+            .all(|ch| ch.is_whitespace() || matches!(ch, '*' | '_' | '(' | ')' | '[' | ']'))
+    };
+    for s in &doc.sentences {
+        let mut labels: Vec<(usize, usize, String)> = super::headers::group_labels(&s.text)
+            .into_iter()
+            .map(|(_, l)| l)
+            .fold(Vec::new(), |mut v: Vec<String>, l| {
+                if !v.contains(&l) {
+                    v.push(l);
+                }
+                v
+            })
+            .into_iter()
+            .flat_map(|l| {
+                label_offsets(&s.text, &l)
+                    .into_iter()
+                    .map(move |k| (k, k + l.len(), l.clone()))
+            })
+            .collect();
+        labels.sort_unstable();
+        // The first run of adjacent labels.
+        let mut run: Vec<&(usize, usize, String)> = Vec::new();
+        for l in &labels {
+            match run.last() {
+                Some(prev) if blank(clip(&s.text, prev.1, l.0)) => run.push(l),
+                Some(_) if run.len() >= 2 => break,
+                _ => run = vec![l],
+            }
+        }
+        let Some(last) = run.last() else { continue };
+        if run.len() < 2 {
+            continue;
+        }
+        // As many sizes right after it, nothing else between them.
+        let mut sizes: Vec<f64> = Vec::new();
+        let mut at = last.1;
+        while let Some((n, n_at, end)) = sample_size(clip(&s.text, at, s.text.len())) {
+            let between = clip(&s.text, at, at + n_at);
+            if !blank(between) {
+                break;
+            }
+            sizes.push(n);
+            at += end;
+            at += clip(&s.text, at, s.text.len())
+                .find(|ch: char| ch != ')' && ch != ']')
+                .unwrap_or(0);
+        }
+        if sizes.len() != run.len() {
+            continue;
+        }
+        for (slot, g) in [gi, gc].into_iter().enumerate() {
+            let pos = run.iter().position(|l| l.2 == *g);
+            if let (Some(k), Some(v)) = (pos, votes.get_mut(slot))
+                && let Some(n) = sizes.get(k)
+            {
+                v.push((*n, 2.0, s.text.as_str(), s.page));
+            }
+        }
+    }
+}
+
 /// Group sizes from allocation text, or `None` where the analysed n may differ.
 pub fn group_sizes(
     doc: &Document,
@@ -376,6 +452,7 @@ pub fn group_sizes(
         }
     }
     header_votes(doc, i, c, &mut votes);
+    label_runs(doc, i, c, &mut votes);
     let [vi, vc] = votes;
     let (ni, nc) = (pick(&vi), pick(&vc));
     let dens = denominators(doc);

@@ -711,3 +711,35 @@ fn table_cells_under_a_mean_95_ci_header_give_derived_sds() {
     );
     assert_eq!(val(&e, "intervention_sd"), None);
 }
+
+#[test]
+fn group_labels_defined_by_the_seeded_descriptions() {
+    // PMC3510731: the seeds are the methods' descriptions of Group A and
+    // Group B; Table 1's header is flattened into "Group A Group B (N = 6051)
+    // (N = 5892)".
+    let methods = "All 11,943 participants were randomly assigned to one of two methods of debriefing: Group A received the debriefing information in the body of an email with links to protocol and results pages; Group B was presented with these links after clicking on an initial link in the body of the email to view the debriefing information on a website.";
+    let text = format!(
+        "{methods}\n\nTable 1\n\nAll outcome data.\n\nGroup A Group B (N = 6051) (N = 5892)\n\n**Clicked on Results link** a a\n\n247 (4.1%) 515 (8.7%)\n"
+    );
+    let i = "received the debriefing information in the body of an email with links to protocol and results pages;";
+    let c = "received these links after clicking on an initial link in the body of the email to view the debriefing information on a website.";
+    let e = run(&page(&text), i, c, "Clicked on Results link");
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(6051)));
+    assert_eq!(val(&e, "comparator_group_size"), Some(json!(5892)));
+    // Seeded the other way round, the sizes follow the descriptions.
+    let e = run(&page(&text), c, i, "Clicked on Results link");
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(5892)));
+    // Trap: a run of labels with fewer sizes is not zipped.
+    let short = text.replace("(N = 6051) (N = 5892)", "(N = 6051)");
+    let e = run(&page(&short), i, c, "Clicked on Results link");
+    assert_eq!(val(&e, "intervention_group_size"), None);
+    assert_eq!(val(&e, "comparator_group_size"), None);
+    // Trap: seeds that fit both descriptions alike get no label.
+    let e = run(
+        &page(&text),
+        "the debriefing information in the body of the email",
+        "links to the debriefing information",
+        "Clicked on Results link",
+    );
+    assert_eq!(val(&e, "intervention_group_size"), None);
+}

@@ -328,6 +328,13 @@ pub fn compare(
         .iter()
         .any(|w| l.contains(w))
     };
+    if i.group.is_none()
+        && c.group.is_none()
+        && let Some((gi, gc)) = defined_labels(doc, &i, &c)
+    {
+        i.group = Some(gi);
+        c.group = Some(gc);
+    }
     if doc.two_roles && !control_like(intervention) {
         i.roles = super::arms::INTERVENTION_ROLES.to_vec();
         c.roles = super::arms::CONTROL_ROLES.to_vec();
@@ -422,6 +429,49 @@ pub fn compare(
         out.outcome_quote = text::best_sentence(doc, &o).map(|s| (s.text.clone(), s.page));
     }
     out
+}
+
+/// Group labels the paper defines by what the seeds describe: "Group A
+/// received the debriefing information in the body of an email …; Group B was
+/// presented with these links after clicking …" (PMC3510731), seeded as those
+/// descriptions. Each seed must be described by one label's clause (the text
+/// after the label up to the next label, ";" or the sentence end) far better
+/// than by any other, and the two labels must differ.
+fn defined_labels(doc: &Document, i: &Name, c: &Name) -> Option<(String, String)> {
+    let mut clauses: Vec<(String, String)> = Vec::new();
+    for s in &doc.sentences {
+        let ls = super::headers::group_labels(&s.text);
+        if ls.len() < 2 {
+            continue;
+        }
+        let ws = super::arms::words(&s.text);
+        for (k, (at, label)) in ls.iter().enumerate() {
+            let end = ls.get(k + 1).map_or(ws.len(), |n| n.0);
+            let clause: Vec<&str> = ws
+                .get(at + 2..end.max(at + 2))
+                .unwrap_or(&[])
+                .iter()
+                .map(String::as_str)
+                .collect();
+            if clause.len() >= 4 {
+                clauses.push((label.clone(), clause.join(" ")));
+            }
+        }
+    }
+    let best = |n: &Name| -> Option<String> {
+        let mut scored: Vec<(f64, &String)> =
+            clauses.iter().map(|(l, t)| (n.score(t), l)).collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let (top, label) = *scored.first()?;
+        // The runner-up under another label.
+        let rival = scored
+            .iter()
+            .find(|(_, l)| *l != label)
+            .map_or(0.0, |x| x.0);
+        (n.stems.len() >= 3 && top >= 0.8 && top - rival >= 0.2).then(|| label.clone())
+    };
+    let (gi, gc) = (best(i)?, best(c)?);
+    (gi != gc).then_some((gi, gc))
 }
 
 /// Whether a sentence gives percentages of people: "6.7% subjects", "12% of
