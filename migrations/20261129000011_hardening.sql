@@ -27,3 +27,9 @@ CREATE INDEX jobs_finished_at ON jobs (finished_at)
 
 -- Sign-in throttling counts failures per account and address together.
 CREATE INDEX IF NOT EXISTS sign_in_attempts_email_client ON sign_in_attempts (email, client_addr, at);
+
+-- What a job works on, in words and as a link, set by the feature that
+-- queues it ("Convert “trial.pdf”" → the document's page), so the Jobs page
+-- names the work rather than its kind.
+ALTER TABLE jobs ADD COLUMN title text;
+ALTER TABLE jobs ADD COLUMN link text;

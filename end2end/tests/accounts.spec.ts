@@ -39,9 +39,30 @@ test("the jobs of one user are not shown to another", async ({ browser }) => {
   await expect(second.locator(`[data-job-id="${id}"]`)).toHaveCount(0);
 });
 
-test("the jobs page asks anonymous visitors to sign in", async ({ page }) => {
-  await page.goto("/jobs");
-  await expect(page.getByRole("alert")).toContainText("please sign in first");
+test("a signed-out visit to a private page signs in first and comes back", async ({ page, browser }) => {
+  // A project of a fresh account, opened later from a signed-out browser.
+  const email = await registerFreshUser(page);
+  await gotoHydrated(page, "/projects");
+  await page.getByLabel("Name").fill("Come back here");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { name: "Come back here" })).toBeVisible();
+  const projectPath = new URL(page.url()).pathname;
+
+  const visitor = await browser.newPage();
+  await visitor.goto(projectPath);
+  await expect(visitor.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  expect(new URL(visitor.url()).searchParams.get("next")).toBe(projectPath);
+  await gotoHydrated(visitor, visitor.url());
+  await visitor.getByLabel("Email address").fill(email);
+  await visitor.getByLabel("Password").fill(PASSWORD);
+  await visitor.getByRole("button", { name: "Sign in" }).click();
+  await expect(visitor.getByRole("heading", { name: "Come back here" })).toBeVisible();
+  expect(new URL(visitor.url()).pathname).toBe(projectPath);
+
+  // And the jobs page, signed out, is the sign-in page too.
+  const anonymous = await browser.newPage();
+  await anonymous.goto("/jobs");
+  await expect(anonymous.getByRole("heading", { name: "Sign in" })).toBeVisible();
 });
 
 test("a project is private until shared, and a viewer gets it read-only", async ({ browser }) => {
@@ -73,7 +94,7 @@ test("a project is private until shared, and a viewer gets it read-only", async 
   await expect(other.getByRole("alert")).toContainText("project not found");
 
   // The owner shares it as viewer.
-  await gotoHydrated(owner, projectUrl);
+  await gotoHydrated(owner, `${projectUrl}/settings`);
   await owner.getByLabel("Email address of a registered user").fill(otherEmail);
   await owner.getByLabel("Role").selectOption("viewer");
   await owner.getByRole("button", { name: "Share" }).click();

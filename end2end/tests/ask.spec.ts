@@ -15,6 +15,7 @@ test("ask the demo project a question, open a passage at its page; nonsense is n
   });
   await expect(page.getByTestId("document-row")).toHaveCount(3);
 
+  await gotoHydrated(page, `${projectUrl}/search`);
   await page.getByRole("link", { name: "Ask the documents a question →" }).click();
   await page.waitForURL(/\/ask$/);
   await gotoHydrated(page, page.url());

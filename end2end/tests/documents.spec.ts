@@ -46,6 +46,7 @@ test("drop three PDFs, see two ready and one failed, open one, and search to the
   await page.getByLabel("Name").fill("Upload test");
   await page.getByRole("button", { name: "Create project" }).click();
   await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+  const projectUrl = page.url();
   await expect(page.getByTestId("drop-zone")).toBeVisible();
 
   const files = ["robotreviewer_example.pdf", "cermine_test2.pdf", "pdfminer_aes-256.pdf"];
@@ -67,7 +68,15 @@ test("drop three PDFs, see two ready and one failed, open one, and search to the
   const hostile = rowOf("pdfminer_aes-256.pdf");
   await expect(hostile).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
   await expect(hostile.getByTestId("failure-reason")).toContainText("password-protected");
-  await expectAccessible(page, "project page with uploads, documents and activity");
+  await expectAccessible(page, "project page with uploads and documents");
+
+  // Its job, titled by the file, failed too, with the same reason.
+  await gotoHydrated(page, "/jobs");
+  const job = page.getByTestId("job-row").filter({ hasText: "pdfminer_aes-256.pdf" });
+  await expect(job.getByTestId("job-status")).toHaveText("failed");
+  await expect(job).toContainText("password-protected");
+  await expect(job.getByRole("link", { name: "Upload test" })).toBeVisible();
+  await gotoHydrated(page, projectUrl);
 
   // A document page: metadata, status, text by page.
   await rowOf("cermine_test2.pdf").getByRole("link").click();
@@ -77,9 +86,11 @@ test("drop three PDFs, see two ready and one failed, open one, and search to the
   await expectAccessible(page, "document page");
   await page.goBack();
 
-  // Search a phrase and land on its page.
+  // Search a phrase (the Search tab has its own address) and land on its page.
+  await gotoHydrated(page, `${projectUrl}/search`);
   await page.getByLabel("Search the documents").fill('"KineSoft software"');
   await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/\/search\?q=%22KineSoft(%20|\+)software%22$/);
   const hit = page.getByTestId("search-hit").first();
   await expect(hit).toContainText("page 4");
   await expect(hit.locator("mark").first()).toBeVisible();
@@ -108,11 +119,13 @@ test("an empty account is offered a demo project that converts and is searchable
   await gotoHydrated(page, "/projects");
   await page.getByRole("button", { name: "Create a demo project" }).click();
   await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+  const projectUrl = page.url();
   const rows = page.getByTestId("document-row");
   await expect(rows).toHaveCount(3);
   for (const row of await rows.all()) {
     await expect(row).toHaveAttribute("data-status", "ready", { timeout: 60_000 });
   }
+  await gotoHydrated(page, `${projectUrl}/search`);
   await page.getByLabel("Search the documents").fill('"wintertime calcidiol plateau"');
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByTestId("search-hit")).toHaveCount(1);

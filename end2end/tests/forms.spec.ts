@@ -17,7 +17,7 @@ async function newProject(page: Page, name: string): Promise<string> {
 }
 
 async function newForm(page: Page, projectUrl: string, name: string, preset: string) {
-  await gotoHydrated(page, projectUrl);
+  await gotoHydrated(page, `${projectUrl}/forms`);
   await page.getByLabel("Name of the new form").fill(name);
   await page.getByLabel("Start from").selectOption(preset);
   await page.getByRole("button", { name: "Create form" }).click();
@@ -119,7 +119,7 @@ test("start from the RoB 2 preset; a viewer sees the form and cannot change it",
 
   const viewer = await (await browser.newContext()).newPage();
   const viewerEmail = await registerFreshUser(viewer);
-  await gotoHydrated(owner, projectUrl);
+  await gotoHydrated(owner, `${projectUrl}/settings`);
   await owner.getByLabel("Email address of a registered user").fill(viewerEmail);
   await owner.getByLabel("Role").selectOption("viewer");
   await owner.getByRole("button", { name: "Share" }).click();

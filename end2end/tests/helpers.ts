@@ -53,6 +53,7 @@ export async function demoRun(page: Page, preset: string): Promise<{ projectUrl:
   await expect(page.locator('[data-testid="document-row"]:not([data-status="ready"])')).toHaveCount(0, {
     timeout: 90_000,
   });
+  await gotoHydrated(page, `${projectUrl}/forms`);
   await page.getByLabel("Name of the new form").fill("Study basics");
   await page.getByLabel("Start from").selectOption(preset);
   await page.getByRole("button", { name: "Create form" }).click();
@@ -67,7 +68,7 @@ export async function demoRun(page: Page, preset: string): Promise<{ projectUrl:
     },
     () => expect(page.getByTestId("plan-status")).toHaveText("Active", { timeout: 3_000 }),
   );
-  await gotoHydrated(page, projectUrl);
+  await gotoHydrated(page, `${projectUrl}/runs`);
   await page.getByLabel("Extractor").selectOption("offline");
   await page.getByRole("button", { name: "Start run" }).click();
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);

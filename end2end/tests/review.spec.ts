@@ -77,7 +77,7 @@ test("review a real offline run beside the PDF: filter, open at the quote, corre
   // A viewer reads the grid and the history, and cannot change anything.
   const viewer = await (await browser.newContext()).newPage();
   const viewerEmail = await registerFreshUser(viewer);
-  await gotoHydrated(page, projectUrl);
+  await gotoHydrated(page, `${projectUrl}/settings`);
   await page.getByLabel("Email address of a registered user").fill(viewerEmail);
   await page.getByLabel("Role").selectOption("viewer");
   await page.getByRole("button", { name: "Share" }).click();

@@ -23,6 +23,7 @@ test("on the demo project, run a preset with the offline extractor and open a va
   });
 
   // A form from a preset, its plan activated.
+  await gotoHydrated(page, `${projectUrl}/forms`);
   await page.getByLabel("Name of the new form").fill("Study basics");
   await page.getByLabel("Start from").selectOption("study_characteristics");
   await page.getByRole("button", { name: "Create form" }).click();
@@ -33,7 +34,7 @@ test("on the demo project, run a preset with the offline extractor and open a va
   await expect(page.getByTestId("plan-status")).toHaveText("Active");
 
   // Start the run from the project page; the run page follows it live.
-  await gotoHydrated(page, projectUrl);
+  await gotoHydrated(page, `${projectUrl}/runs`);
   await page.getByLabel("Extractor").selectOption("offline");
   await page.getByRole("button", { name: "Start run" }).click();
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
@@ -70,12 +71,12 @@ test("on the demo project, run a preset with the offline extractor and open a va
   // A viewer sees the run but cannot start or cancel one.
   const viewer = await (await browser.newContext()).newPage();
   const viewerEmail = await registerFreshUser(viewer);
-  await gotoHydrated(page, projectUrl);
+  await gotoHydrated(page, `${projectUrl}/settings`);
   await page.getByLabel("Email address of a registered user").fill(viewerEmail);
   await page.getByLabel("Role").selectOption("viewer");
   await page.getByRole("button", { name: "Share" }).click();
   await expect(page.getByRole("list", { name: "Members" })).toContainText(viewerEmail);
-  await gotoHydrated(viewer, projectUrl);
+  await gotoHydrated(viewer, `${projectUrl}/runs`);
   await expect(viewer.getByRole("list", { name: "Runs" })).toBeVisible();
   await expect(viewer.getByRole("button", { name: "Start run" })).toHaveCount(0);
   await gotoHydrated(viewer, runUrl);

@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { clickUntil, gotoHydrated } from "./helpers";
+import { clickUntil, gotoHydrated, registerFreshUser } from "./helpers";
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
@@ -68,15 +68,66 @@ test("an unknown address shows the 404 page", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Go to the start page" })).toBeVisible();
 });
 
-test("at 375 px wide nothing scrolls sideways", async ({ page }) => {
+test("at 375 px wide nothing scrolls sideways and the menu folds", async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
-  for (const path of ["/", "/settings", "/no/such/page"]) {
+  for (const path of ["/", "/signin", "/no/such/page"]) {
     await gotoHydrated(page, path);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
-    await expect(page.getByRole("link", { name: "Settings" })).toBeInViewport();
+    const settings = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" });
+    await expect(settings).toBeHidden();
+    const menu = page.getByRole("button", { name: "Menu" });
+    await expect(menu).toHaveAttribute("aria-expanded", "false");
+    await menu.click();
+    await expect(menu).toHaveAttribute("aria-expanded", "true");
+    await expect(settings).toBeInViewport();
+  }
+});
+
+test("signed in: a dashboard, project tabs with their own addresses, readable on a phone", async ({ page }) => {
+  test.setTimeout(120_000);
+  await registerFreshUser(page);
+  await gotoHydrated(page, "/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your work");
+  await expect(page.getByTestId("next-step")).toContainText("create a project");
+
+  await gotoHydrated(page, "/projects");
+  await page.getByRole("button", { name: "Create a demo project" }).click();
+  await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+  const projectUrl = page.url();
+  await expect(page).toHaveTitle(/^Documents · Demo: three trial reports · eviStream$/);
+  await expect(page.getByRole("navigation", { name: "Breadcrumb" })).toContainText("Projects");
+  await expect(page.getByTestId("next-step")).toContainText("Define an extraction form");
+
+  // Tabs navigate by address, and the back button returns.
+  const tabs = page.getByRole("navigation", { name: "Project sections" });
+  await tabs.getByRole("link", { name: "Forms" }).click();
+  await expect(page).toHaveURL(`${projectUrl}/forms`);
+  await expect(page.getByLabel("Name of the new form")).toBeVisible();
+  await tabs.getByRole("link", { name: "Members & settings" }).click();
+  await expect(page).toHaveURL(`${projectUrl}/settings`);
+  await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(`${projectUrl}/forms`);
+  await expect(tabs.getByRole("link", { name: "Forms" })).toHaveAttribute("aria-current", "page");
+
+  // On a phone, in light and dark: no page of the journey scrolls sideways.
+  await page.setViewportSize({ width: 375, height: 740 });
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const path of ["/", "/projects", projectUrl, `${projectUrl}/forms`, `${projectUrl}/runs`,
+      `${projectUrl}/search`, `${projectUrl}/activity`, `${projectUrl}/settings`, "/jobs", "/settings"]) {
+      await gotoHydrated(page, path);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, `horizontal overflow on ${path} (${scheme})`).toBeLessThanOrEqual(0);
+      const results = await new AxeBuilder({ page }).analyze();
+      const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(severe.map((v) => `${v.id}: ${v.help}`), `${path} (${scheme})`).toEqual([]);
+    }
   }
 });
 

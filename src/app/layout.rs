@@ -9,6 +9,26 @@ use crate::ui::theme::ThemeToggle;
 
 #[component]
 pub fn AppLayout(children: Children) -> impl IntoView {
+    // On phones the navigation folds behind a "Menu" button (CSS decides by
+    // width; without JavaScript it is always shown).
+    let menu_open = RwSignal::new(false);
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    // A private page opened by in-app navigation while signed out (the
+    // server redirects whole-page visits itself): sign in first, come back.
+    let user = crate::auth::components::use_user();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let signed_out = matches!(user.0.get(), Some(Ok(None)));
+        let path = location.pathname.get();
+        if signed_out && super::is_private_page(&path) {
+            let target = format!("{path}{}", location.search.get_untracked());
+            navigate(&super::sign_in_path(&target), Default::default());
+        }
+    });
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
@@ -16,7 +36,21 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 "eviStream"
             </a>
-            <nav class="app-nav" aria-label="Main">
+            <button
+                type="button"
+                class="menu-button button button-secondary"
+                aria-controls="main-nav"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|open| *open = !*open)
+            >
+                "Menu"
+            </button>
+            <nav
+                id="main-nav"
+                class="app-nav"
+                class:open=move || menu_open.get()
+                aria-label="Main"
+            >
                 <A href="/projects">"Projects"</A>
                 <A href="/jobs">"Jobs"</A>
                 <A href="/settings">"Settings"</A>
@@ -27,6 +61,9 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 <AccountMenu />
             </div>
         </header>
+        // Shown from the first paint until the app has hydrated: on a slow
+        // connection the page looks ready before its buttons work.
+        <p class="not-interactive" aria-hidden="true">"Loading the app…"</p>
         <main id="main" class="app-main" tabindex="-1">
             <ErrorBoundary fallback=|errors| {
                 view! {

@@ -17,6 +17,39 @@ use crate::ui::toast::{ToastRegion, provide_toasts};
 use layout::AppLayout;
 use pages::{NotFound, SettingsPage};
 
+/// Pages only a signed-in user can see: a signed-out visit goes to the
+/// sign-in page and comes back afterwards.
+pub fn is_private_page(path: &str) -> bool {
+    ["/projects", "/jobs", "/settings", "/admin"]
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
+}
+
+/// The sign-in page, returning to `target` (an app path) afterwards.
+pub fn sign_in_path(target: &str) -> String {
+    format!(
+        "/signin?next={}",
+        crate::documents::components::encode_query_value(target)
+    )
+}
+
+/// Where to go after signing in: `next` when it is a path of this app (never
+/// another site: `//evil.example` and `https://…` are refused), else the
+/// projects.
+pub fn after_sign_in(next: Option<&str>) -> String {
+    match next {
+        Some(next)
+            if next.starts_with('/')
+                && !next.starts_with("//")
+                && !next.starts_with("/\\")
+                && !next.contains(['\r', '\n']) =>
+        {
+            next.to_owned()
+        }
+        _ => "/projects".to_owned(),
+    }
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -62,6 +95,33 @@ fn set_content_security_policy() {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_returns_only_to_this_apps_pages() {
+        assert_eq!(
+            after_sign_in(Some("/projects/1?tab=x")),
+            "/projects/1?tab=x"
+        );
+        for foreign in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "",
+            "projects",
+        ] {
+            assert_eq!(after_sign_in(Some(foreign)), "/projects", "{foreign:?}");
+        }
+        assert_eq!(after_sign_in(None), "/projects");
+        assert!(is_private_page("/projects"));
+        assert!(is_private_page("/jobs/42"));
+        assert!(!is_private_page("/projectsx"));
+        assert!(!is_private_page("/signin"));
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -75,9 +135,17 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppLayout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
+                    // Async: the whole page (welcome or dashboard) is in the
+                    // first response, also without JavaScript.
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/projects") view=ProjectsPage />
                     <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
+                    // The project page's tabs, each its own address.
+                    <Route path=path!("/projects/:id/forms") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/runs") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/search") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/activity") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/settings") view=ProjectPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/projects/:id/documents/:doc")
                         view=crate::documents::components::DocumentPage

@@ -58,16 +58,21 @@ pub fn AccountMenu() -> impl IntoView {
 }
 
 /// After a successful sign-in or registration: refresh who is signed in and
-/// open the projects.
-fn go_to_projects_once_signed_in(
+/// open the page the visitor was sent here from (`?next=`), else the projects.
+fn go_on_once_signed_in(
     result: impl Get<Value = Option<Result<SignedInUser, AppError>>> + Send + Sync + 'static,
 ) {
     let user = use_user();
     let navigate = use_navigate();
+    let query = leptos_router::hooks::use_query_map();
     Effect::new(move |_| {
         if let Some(Ok(_)) = result.get() {
             user.0.refetch();
-            navigate("/projects", Default::default());
+            let next = query.with_untracked(|query| query.get("next"));
+            navigate(
+                &crate::app::after_sign_in(next.as_deref()),
+                Default::default(),
+            );
         }
     });
 }
@@ -83,7 +88,7 @@ fn error_text(result: Option<Result<SignedInUser, AppError>>) -> Option<String> 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    go_to_projects_once_signed_in(action.value());
+    go_on_once_signed_in(action.value());
     view! {
         <Title text="Sign in" />
         <section class="panel narrow">
@@ -112,7 +117,7 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
-    go_to_projects_once_signed_in(action.value());
+    go_on_once_signed_in(action.value());
     view! {
         <Title text="Create an account" />
         <section class="panel narrow">

@@ -85,6 +85,12 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
+/// True when the session names a user (not yet checked against the
+/// database: `user()` does that). For routing decisions only.
+pub async fn has_user(session: &Session) -> bool {
+    matches!(session.get::<SessionUser>(USER_KEY).await, Ok(Some(_)))
+}
+
 /// The signed-in user of this session, if the session is still valid. A
 /// session past its absolute lifetime, of a deactivated user, or from before
 /// the user's last epoch bump is ended here.

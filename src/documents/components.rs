@@ -283,7 +283,6 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
 pub fn ProjectDocuments(project: Uuid, can_edit: bool) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let documents = Resource::new(move || refresh.get(), move |_| list_documents(project));
-    let activity = Resource::new(move || refresh.get(), move |_| project_activity(project));
     // Conversions finish in the background: look again while any is running.
     every(2000, move || {
         let busy = documents
@@ -315,7 +314,14 @@ pub fn ProjectDocuments(project: Uuid, can_edit: bool) -> impl IntoView {
                 }}
             </Transition>
         </section>
-        <SearchPanel project />
+    }
+}
+
+/// The project's recent activity (uploads, conversions, runs).
+#[component]
+pub fn ProjectActivity(project: Uuid) -> impl IntoView {
+    let activity = Resource::new(|| (), move |_| project_activity(project));
+    view! {
         <section class="panel" aria-labelledby="activity-heading">
             <h2 id="activity-heading">"Recent activity"</h2>
             <Transition fallback=|| view! { <Skeleton lines=2 label="Loading activity" /> }>
@@ -360,7 +366,7 @@ pub fn ProjectDocuments(project: Uuid, can_edit: bool) -> impl IntoView {
 #[component]
 fn DocumentTable(project: Uuid, list: Vec<DocumentSummary>) -> impl IntoView {
     view! {
-        <table class="table" aria-label="Documents">
+        <table class="table responsive" aria-label="Documents">
             <thead>
                 <tr>
                     <th scope="col">"File"</th>
@@ -377,10 +383,10 @@ fn DocumentTable(project: Uuid, list: Vec<DocumentSummary>) -> impl IntoView {
                         let status = doc.status.clone();
                         view! {
                             <tr data-testid="document-row" data-name=doc.original_name.clone() data-status=status.clone()>
-                                <td><a href=href>{doc.original_name.clone()}</a></td>
-                                <td>{doc.title.clone().unwrap_or_default()}</td>
-                                <td>{doc.page_count.map(|n| n.to_string()).unwrap_or_default()}</td>
-                                <td>
+                                <td data-label="File"><a href=href>{doc.original_name.clone()}</a></td>
+                                <td data-label="Title">{doc.title.clone().unwrap_or_default()}</td>
+                                <td data-label="Pages">{doc.page_count.map(|n| n.to_string()).unwrap_or_default()}</td>
+                                <td data-label="Status">
                                     <span class=status_class(&status)>{status.clone()}</span>
                                     {doc.failure_reason.clone().map(|reason| view! { <span class="reason" data-testid="failure-reason">" "{reason}</span> })}
                                 </td>
@@ -393,10 +399,34 @@ fn DocumentTable(project: Uuid, list: Vec<DocumentSummary>) -> impl IntoView {
     }
 }
 
+/// A search snippet as plain text: the converted pages are markdown, but a
+/// snippet shows words, not `**`, `## ` or table pipes.
+pub fn snippet_plain(snippet: &str) -> String {
+    snippet
+        .lines()
+        .map(|line| {
+            let line = line.trim_start();
+            let line = line.trim_start_matches('#').trim_start();
+            let line = line.trim_matches('|').trim();
+            line.replace(" | ", " · ")
+                .replace("**", "")
+                .replace("__", "")
+                .replace(['*', '`'], "")
+        })
+        .filter(|line| {
+            !line
+                .chars()
+                .all(|c| matches!(c, '-' | ':' | ' ' | '·' | '|'))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Text with `HIT_START`/`HIT_END` markers as text and `<mark>` elements.
 pub fn snippet_view(snippet: &str) -> Vec<AnyView> {
+    let snippet = snippet_plain(snippet);
     let mut parts = Vec::new();
-    let mut rest = snippet;
+    let mut rest = snippet.as_str();
     while let Some(start) = rest.find(HIT_START) {
         parts.push(rest[..start].to_owned().into_any());
         let after = &rest[start + HIT_START.len_utf8()..];
@@ -410,9 +440,15 @@ pub fn snippet_view(snippet: &str) -> Vec<AnyView> {
 }
 
 #[component]
-fn SearchPanel(project: Uuid) -> impl IntoView {
-    let query = RwSignal::new(String::new());
-    let submitted = RwSignal::new(String::new());
+pub fn SearchPanel(project: Uuid) -> impl IntoView {
+    // The query lives in the address (`?q=`), so a search can be shared,
+    // reloaded and returned to with the back button.
+    let from_address = leptos_router::hooks::use_query_map()
+        .with_untracked(|query| query.get("q"))
+        .unwrap_or_default();
+    let query = RwSignal::new(from_address.clone());
+    let submitted = RwSignal::new(from_address);
+    let navigate = leptos_router::hooks::use_navigate();
     let results = Resource::new(
         move || submitted.get(),
         move |q| async move {
@@ -432,7 +468,15 @@ fn SearchPanel(project: Uuid) -> impl IntoView {
                 role="search"
                 on:submit=move |event| {
                     event.prevent_default();
-                    submitted.set(query.get_untracked());
+                    let text = query.get_untracked();
+                    navigate(
+                        &format!("/projects/{project}/search?q={}", encode_query_value(&text)),
+                        leptos_router::NavigateOptions {
+                            scroll: false,
+                            ..Default::default()
+                        },
+                    );
+                    submitted.set(text);
                 }
             >
                 <label for="search-input" class="visually-hidden">"Search the documents"</label>
@@ -807,5 +851,19 @@ mod tests {
     #[test]
     fn encode_query_value_escapes_everything_but_unreserved() {
         assert_eq!(encode_query_value("a b&c=ü.pdf"), "a%20b%26c%3D%C3%BC.pdf");
+    }
+}
+
+#[cfg(test)]
+mod snippet_tests {
+    use super::snippet_plain;
+
+    #[test]
+    fn snippets_show_words_not_markdown() {
+        assert_eq!(
+            snippet_plain("## 2. Methods\n**Results:** 12 of 35 | 8 of 36 |\n|---|---|"),
+            "2. Methods Results: 12 of 35 · 8 of 36"
+        );
+        assert_eq!(snippet_plain("Health* *Sciences"), "Health Sciences");
     }
 }

@@ -628,6 +628,9 @@ async fn queue_conversion(
     user: Uuid,
     id: Uuid,
 ) -> Result<Uuid, AppError> {
+    let name = sqlx::query_scalar!("SELECT original_name FROM documents WHERE id = $1", id)
+        .fetch_one(&mut **tx)
+        .await?;
     let job = enqueue(
         tx,
         NewJob {
@@ -635,6 +638,8 @@ async fn queue_conversion(
             owner_id: Some(user),
             project_id: Some(project),
             subject: Some(format!("document:{id}")),
+            title: Some(format!("Conversion of “{name}”")),
+            link: Some(format!("/projects/{project}/documents/{id}")),
             ..NewJob::new(CONVERT_KIND, serde_json::json!({ "document_id": id }))
         },
     )
@@ -687,6 +692,10 @@ async fn queue_file_deletion(
         NewJob {
             max_attempts: 10,
             owner_id: Some(user),
+            title: Some(match keys.len() {
+                1 => "Deleting a stored file".to_owned(),
+                n => format!("Deleting {n} stored files"),
+            }),
             ..NewJob::new(DELETE_FILES_KIND, serde_json::json!({ "keys": keys }))
         },
     )
@@ -761,7 +770,14 @@ async fn run_conversion(ctx: JobContext, services: DocumentServices) -> JobResul
     let payload: ConvertPayload = ctx.payload()?;
     let id = payload.document_id;
     let job = ctx.job.id;
-    let outcome = convert_document(&ctx, &services, id).await;
+    let outcome = match convert_document(&ctx, &services, id).await {
+        Ok(Converted::Done) => return Ok(()),
+        // The file cannot be read: the document says why already, and for
+        // the user this conversion failed (the Jobs page says so too).
+        // Retrying would give the same answer.
+        Ok(Converted::Unreadable(reason)) => return Err(JobError::Fail(reason)),
+        Err(err) => Err(err),
+    };
     // Whatever ends this job for good also ends the document's "processing".
     let reason = match &outcome {
         Ok(()) => return Ok(()),
@@ -777,7 +793,18 @@ async fn run_conversion(ctx: JobContext, services: DocumentServices) -> JobResul
     outcome
 }
 
-async fn convert_document(ctx: &JobContext, services: &DocumentServices, id: Uuid) -> JobResult {
+/// How a conversion that ran to its end went.
+enum Converted {
+    Done,
+    /// The PDF cannot be read; the document is marked failed with this reason.
+    Unreadable(String),
+}
+
+async fn convert_document(
+    ctx: &JobContext,
+    services: &DocumentServices,
+    id: Uuid,
+) -> Result<Converted, JobError> {
     let retry = |err: AppError| JobError::Retry(err.to_string());
     let job = ctx.job.id;
     let Some(key) = sqlx::query_scalar!(
@@ -793,7 +820,7 @@ async fn convert_document(ctx: &JobContext, services: &DocumentServices, id: Uui
     else {
         ctx.log("the document was deleted before its conversion")
             .await;
-        return Ok(());
+        return Ok(Converted::Done);
     };
     ctx.progress(0, 3, "fetching the file").await?;
     let work = tempfile::NamedTempFile::new()
@@ -824,18 +851,16 @@ async fn convert_document(ctx: &JobContext, services: &DocumentServices, id: Uui
             ))
             .await;
             ctx.progress(3, 3, "ready").await?;
-            Ok(())
+            Ok(Converted::Done)
         }
         Err(failure) => {
-            // The file cannot be read: that is the document's result, not a
-            // failed job (retrying would give the same answer).
             let reason = failure.reason();
             tracing::info!(document = %id, reason = %reason, "conversion failed");
             mark_failed(&ctx.db, id, job, &reason, Some(&ctx.lease()))
                 .await
                 .map_err(retry)?;
             ctx.log(&format!("not converted: {reason}")).await;
-            Ok(())
+            Ok(Converted::Unreadable(reason))
         }
     }
 }

@@ -425,6 +425,19 @@ async fn queue_run_job(
     let mut job = NewJob::new(RUN_KIND, serde_json::json!({ "run_id": run }));
     job.owner_id = Some(owner);
     job.project_id = Some(project);
+    let form = sqlx::query_scalar!(
+        r#"SELECT f.name FROM extraction_runs r
+           JOIN form_versions v ON v.id = r.form_version_id JOIN forms f ON f.id = v.form_id
+           WHERE r.id = $1"#,
+        run
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    job.title = Some(match form {
+        Some(form) => format!("Extraction run of “{form}”"),
+        None => "Extraction run".to_owned(),
+    });
+    job.link = Some(format!("/projects/{project}/runs/{run}"));
     job.max_attempts = 10;
     let job_id = enqueue(tx, job).await?;
     sqlx::query!(

@@ -335,6 +335,20 @@ async fn queue_plan(
     let mut job = NewJob::new(PLAN_KIND, serde_json::json!({ "version_id": version }));
     job.owner_id = Some(user.id);
     job.project_id = Some(project);
+    let form = sqlx::query!(
+        r#"SELECT f.id, f.name, v.version FROM form_versions v JOIN forms f ON f.id = v.form_id
+           WHERE v.id = $1"#,
+        version
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(form) = form {
+        job.title = Some(format!(
+            "Extraction plan for “{}” v{}",
+            form.name, form.version
+        ));
+        job.link = Some(format!("/projects/{project}/forms/{}", form.id));
+    }
     job.max_attempts = 3;
     let job_id = enqueue(tx, job).await?;
     sqlx::query!(

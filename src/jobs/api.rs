@@ -64,6 +64,15 @@ pub struct JobSummary {
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// What the work is, in words, when the feature that queued it said.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Where the work can be seen (an app path).
+    #[serde(default)]
+    pub link: Option<String>,
+    /// The project the job belongs to: id and name.
+    #[serde(default)]
+    pub project: Option<(Uuid, String)>,
 }
 
 impl JobSummary {
@@ -77,11 +86,19 @@ impl JobSummary {
         self.cancel_requested = update.cancel_requested;
     }
 
-    /// A human name for the kind of work.
+    /// What the job works on, for people: the title its feature gave it,
+    /// else a name for its kind.
     pub fn title(&self) -> String {
+        if let Some(label) = &self.label {
+            return label.clone();
+        }
         match self.kind.as_str() {
             "system.diagnostic" => "Diagnostic job".to_owned(),
             "system.noop" => "No-op job".to_owned(),
+            "documents.convert" => "Conversion of a document".to_owned(),
+            "storage.delete_files" => "Deleting stored files".to_owned(),
+            "forms.plan" => "Extraction plan".to_owned(),
+            "extraction.run" => "Extraction run".to_owned(),
             other => other.to_owned(),
         }
     }

@@ -33,6 +33,7 @@ pub fn JobsPage() -> impl IntoView {
     let jobs = Resource::new(|| (), |_| list_jobs());
     let live: LiveUpdates = RwSignal::new(HashMap::new());
     let connection = RwSignal::new(Live::Connecting);
+    let shown = RwSignal::new(String::new());
 
     // Re-reads the list and drops the overlay it supersedes.
     let reload = move || {
@@ -68,6 +69,20 @@ pub fn JobsPage() -> impl IntoView {
             <p class="muted">
                 "Background work (PDF conversion, extraction runs), newest first. Progress updates live."
             </p>
+            <label class="inline-field">
+                "Show "
+                <select
+                    name="status-filter"
+                    on:change=move |ev| shown.set(event_target_value(&ev))
+                >
+                    <option value="">"all jobs"</option>
+                    <option value="queued">"queued"</option>
+                    <option value="running">"running"</option>
+                    <option value="failed">"failed"</option>
+                    <option value="succeeded">"succeeded"</option>
+                    <option value="cancelled">"cancelled"</option>
+                </select>
+            </label>
             <Suspense fallback=|| ()>
                 {move || {
                     diagnostics
@@ -98,7 +113,7 @@ pub fn JobsPage() -> impl IntoView {
                             Ok(list) if list.is_empty() => {
                                 view! { <p class="empty-state">"No jobs yet."</p> }.into_any()
                             }
-                            Ok(list) => view! { <JobTable list live reload /> }.into_any(),
+                            Ok(list) => view! { <JobTable list live reload shown /> }.into_any(),
                             Err(err) => {
                                 view! {
                                     <p class="status-bad" role="alert">
@@ -119,6 +134,8 @@ fn JobTable(
     list: Vec<JobSummary>,
     live: LiveUpdates,
     reload: impl Fn() + Copy + Send + Sync + 'static,
+    /// The status shown ("" for every job).
+    shown: RwSignal<String>,
 ) -> impl IntoView {
     view! {
         <ul class="job-list" aria-label="Jobs">
@@ -134,7 +151,7 @@ fn JobTable(
                         }
                         job
                     });
-                    view! { <JobRow job=current reload /> }
+                    view! { <JobRow job=current reload shown /> }
                 })
                 .collect_view()}
         </ul>
@@ -145,6 +162,7 @@ fn JobTable(
 fn JobRow(
     job: Memo<JobSummary>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
+    shown: RwSignal<String>,
 ) -> impl IntoView {
     let toasts = use_toasts();
     let cancel = ServerAction::<CancelJob>::new();
@@ -162,11 +180,30 @@ fn JobRow(
 
     let title = move || job.with(JobSummary::title);
     view! {
-        <li class="job-row" data-testid="job-row" data-job-id=move || job.with(|j| j.id.to_string())>
+        <li
+            class="job-row"
+            data-testid="job-row"
+            data-job-id=move || job.with(|j| j.id.to_string())
+            hidden=move || {
+                let wanted = shown.get();
+                !wanted.is_empty() && job.with(|j| j.status.as_str() != wanted)
+            }
+        >
             <div class="job-head">
                 <a href=move || format!("/jobs/{}", job.with(|j| j.id))>{title}</a>
                 <StatusBadge status=Signal::derive(move || job.with(|j| j.status)) />
             </div>
+            <p class="job-context muted">
+                {move || job.with(|j| j.project.clone()).map(|(id, name)| view! {
+                    <a href=format!("/projects/{id}")>{name}</a>
+                    " · "
+                })}
+                {move || job.with(|j| j.link.clone()).map(|href| view! {
+                    <a href=href>"Open"</a>
+                    " · "
+                })}
+                <span>{move || job.with(|j| format!("queued {}", j.created_at.format("%Y-%m-%d %H:%M UTC")))}</span>
+            </p>
             <ProgressBar job />
             <div class="job-meta muted">
                 <span>{move || job.with(|j| j.message.clone().unwrap_or_default())}</span>

@@ -21,6 +21,10 @@ pub struct NewJob {
     /// kind per subject is queued or running at a time (a unique index), so
     /// two clicks cannot queue the same work twice.
     pub subject: Option<String>,
+    /// What the work is, for people ("Convert “trial.pdf”"), and where it
+    /// can be seen (an app path).
+    pub title: Option<String>,
+    pub link: Option<String>,
 }
 
 impl NewJob {
@@ -32,6 +36,8 @@ impl NewJob {
             owner_id: None,
             project_id: None,
             subject: None,
+            title: None,
+            link: None,
         }
     }
 }
@@ -40,14 +46,16 @@ impl NewJob {
 /// when the write that causes it commits.
 pub async fn enqueue(tx: &mut Transaction<'_, Postgres>, job: NewJob) -> Result<Uuid, AppError> {
     let id = sqlx::query_scalar!(
-        r#"INSERT INTO jobs (kind, payload, max_attempts, owner_id, project_id, subject)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"#,
+        r#"INSERT INTO jobs (kind, payload, max_attempts, owner_id, project_id, subject, title, link)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"#,
         job.kind,
         job.payload,
         job.max_attempts,
         job.owner_id,
         job.project_id,
         job.subject,
+        job.title,
+        job.link,
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -70,6 +78,10 @@ struct JobRow {
     created_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
+    title: Option<String>,
+    link: Option<String>,
+    project_id: Option<Uuid>,
+    project_name: Option<String>,
 }
 
 impl JobRow {
@@ -90,6 +102,9 @@ impl JobRow {
             created_at: self.created_at,
             started_at: self.started_at,
             finished_at: self.finished_at,
+            label: self.title,
+            link: self.link,
+            project: self.project_id.zip(self.project_name),
         }
     }
 }
@@ -105,17 +120,18 @@ pub async fn list_visible(
 ) -> Result<Vec<JobSummary>, AppError> {
     let rows = sqlx::query_as!(
         JobRow,
-        r#"SELECT id, kind, status, progress, progress_message, done_count, total_count,
-                  attempts, max_attempts, cancel_requested, last_error,
-                  created_at AS "created_at: DateTime<Utc>",
-                  started_at AS "started_at: DateTime<Utc>",
-                  finished_at AS "finished_at: DateTime<Utc>"
-           FROM jobs j
+        r#"SELECT j.id, j.kind, j.status, j.progress, j.progress_message, j.done_count,
+                  j.total_count, j.attempts, j.max_attempts, j.cancel_requested, j.last_error,
+                  j.created_at AS "created_at: DateTime<Utc>",
+                  j.started_at AS "started_at: DateTime<Utc>",
+                  j.finished_at AS "finished_at: DateTime<Utc>",
+                  j.title, j.link, j.project_id, p.name AS "project_name?"
+           FROM jobs j LEFT JOIN projects p ON p.id = j.project_id
            WHERE $2 OR (j.project_id IS NULL AND j.owner_id = $1)
               OR EXISTS (SELECT 1 FROM projects p WHERE p.id = j.project_id AND p.owner_id = $1)
               OR EXISTS (SELECT 1 FROM project_members m
                          WHERE m.project_id = j.project_id AND m.user_id = $1)
-           ORDER BY created_at DESC, id LIMIT $3"#,
+           ORDER BY j.created_at DESC, j.id LIMIT $3"#,
         viewer.id,
         viewer.role == Role::Admin,
         limit
@@ -154,12 +170,14 @@ pub async fn authorize(
 pub async fn summary(pool: &PgPool, id: Uuid) -> Result<JobSummary, AppError> {
     let row = sqlx::query_as!(
         JobRow,
-        r#"SELECT id, kind, status, progress, progress_message, done_count, total_count,
-                  attempts, max_attempts, cancel_requested, last_error,
-                  created_at AS "created_at: DateTime<Utc>",
-                  started_at AS "started_at: DateTime<Utc>",
-                  finished_at AS "finished_at: DateTime<Utc>"
-           FROM jobs WHERE id = $1"#,
+        r#"SELECT j.id, j.kind, j.status, j.progress, j.progress_message, j.done_count,
+                  j.total_count, j.attempts, j.max_attempts, j.cancel_requested, j.last_error,
+                  j.created_at AS "created_at: DateTime<Utc>",
+                  j.started_at AS "started_at: DateTime<Utc>",
+                  j.finished_at AS "finished_at: DateTime<Utc>",
+                  j.title, j.link, j.project_id, p.name AS "project_name?"
+           FROM jobs j LEFT JOIN projects p ON p.id = j.project_id
+           WHERE j.id = $1"#,
         id
     )
     .fetch_optional(pool)

@@ -168,9 +168,72 @@ fn DemoOffer() -> impl IntoView {
     }
 }
 
+/// The tabs of a project page, each its own address under `/projects/:id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectTab {
+    Documents,
+    Forms,
+    Runs,
+    Search,
+    Activity,
+    Settings,
+}
+
+impl ProjectTab {
+    pub const ALL: [ProjectTab; 6] = [
+        ProjectTab::Documents,
+        ProjectTab::Forms,
+        ProjectTab::Runs,
+        ProjectTab::Search,
+        ProjectTab::Activity,
+        ProjectTab::Settings,
+    ];
+
+    /// The path segment after the project id ("" for documents).
+    pub fn segment(self) -> &'static str {
+        match self {
+            ProjectTab::Documents => "",
+            ProjectTab::Forms => "forms",
+            ProjectTab::Runs => "runs",
+            ProjectTab::Search => "search",
+            ProjectTab::Activity => "activity",
+            ProjectTab::Settings => "settings",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProjectTab::Documents => "Documents",
+            ProjectTab::Forms => "Forms",
+            ProjectTab::Runs => "Runs",
+            ProjectTab::Search => "Search",
+            ProjectTab::Activity => "Activity",
+            ProjectTab::Settings => "Members & settings",
+        }
+    }
+
+    /// The tab a project path shows (`/projects/<id>/<segment>`).
+    pub fn of_path(path: &str) -> ProjectTab {
+        let segment = path.trim_end_matches('/').split('/').nth(3).unwrap_or("");
+        ProjectTab::ALL
+            .into_iter()
+            .find(|tab| tab.segment() == segment)
+            .unwrap_or(ProjectTab::Documents)
+    }
+
+    pub fn href(self, project: Uuid) -> String {
+        match self.segment() {
+            "" => format!("/projects/{project}"),
+            segment => format!("/projects/{project}/{segment}"),
+        }
+    }
+}
+
 #[component]
 pub fn ProjectPage() -> impl IntoView {
     let params = use_params_map();
+    let location = leptos_router::hooks::use_location();
+    let tab = Memo::new(move |_| ProjectTab::of_path(&location.pathname.get()));
     let id = move || params.with(|p| p.get("id").and_then(|raw| Uuid::parse_str(&raw).ok()));
     let update = ServerAction::<UpdateProject>::new();
     let share = ServerAction::<ShareProject>::new();
@@ -184,15 +247,15 @@ pub fn ProjectPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Project" />
         <Suspense fallback=|| view! { <Skeleton lines=5 label="Loading the project" /> }>
             {move || {
                 detail
                     .get()
                     .map(|result| match result {
-                        Ok(detail) => view! { <ProjectView detail update share /> }.into_any(),
+                        Ok(detail) => view! { <ProjectView detail update share tab /> }.into_any(),
                         Err(err) => {
                             view! {
+                                <Title text="Project not available" />
                                 <section class="panel">
                                     <h1>"Project not available"</h1>
                                     <p class="status-bad" role="alert">{err.to_string()}</p>
@@ -207,53 +270,62 @@ pub fn ProjectPage() -> impl IntoView {
     }
 }
 
+/// What to do next in the project, following the journey.
+fn next_step(project: &super::api::ProjectSummary) -> Option<(&'static str, ProjectTab)> {
+    if !project.can_edit {
+        None
+    } else if project.document_count == 0 {
+        Some(("Upload the papers (PDF) below.", ProjectTab::Documents))
+    } else if project.form_count == 0 {
+        Some((
+            "Define an extraction form: start from a preset.",
+            ProjectTab::Forms,
+        ))
+    } else if project.run_count == 0 {
+        Some(("Run a form over the documents.", ProjectTab::Runs))
+    } else {
+        None
+    }
+}
+
 #[component]
 fn ProjectView(
     detail: ProjectDetail,
     update: ServerAction<UpdateProject>,
     share: ServerAction<ShareProject>,
+    tab: Memo<ProjectTab>,
 ) -> impl IntoView {
     let project = detail.project;
-    let (update_id, share_id) = (project.id.to_string(), project.id.to_string());
-    let (name, description) = (project.name.clone(), project.description.clone());
-    let manage = if project.can_manage {
-        Some(view! {
-            <section class="panel narrow">
-                <h2>"Settings"</h2>
-                <ActionForm action=update attr:class="stacked-form">
-                    <input type="hidden" name="id" value=update_id />
-                    <label for="edit-name">"Name"</label>
-                    <input id="edit-name" name="name" value=name required />
-                    <label for="edit-description">"Description"</label>
-                    <input id="edit-description" name="description" value=description />
-                    <p class="form-error" role="alert">{move || error_of(update.value().get())}</p>
-                    <button type="submit" class="button">"Save"</button>
-                </ActionForm>
-                <h2>"Share"</h2>
-                <ActionForm action=share attr:class="stacked-form">
-                    <input type="hidden" name="id" value=share_id />
-                    <label for="share-email">"Email address of a registered user"</label>
-                    <input id="share-email" type="email" name="email" required />
-                    <label for="share-role">"Role"</label>
-                    <select id="share-role" name="role">
-                        <option value="viewer">"Viewer (read only)"</option>
-                        <option value="editor">"Editor"</option>
-                    </select>
-                    <p class="form-error" role="alert">{move || error_of(share.value().get())}</p>
-                    <button type="submit" class="button">"Share"</button>
-                </ActionForm>
-                <PlanReviewSetting project=project.id required=project.require_plan_review />
-                <DeleteButton id=project.id />
-            </section>
-        })
-    } else {
-        None
+    let id = project.id;
+    let can_edit = project.can_edit;
+    let can_manage = project.can_manage;
+    let name = project.name.clone();
+    let hint = next_step(&project);
+    let members = detail.members;
+    let settings = {
+        let project = project.clone();
+        move || {
+            view! {
+                <ProjectSettings
+                    project=project.clone()
+                    members=members.clone()
+                    update
+                    share
+                    can_manage
+                />
+            }
+        }
     };
     view! {
-        <section class="panel">
-            <p><a href="/projects">"← All projects"</a></p>
+        <Title text=move || format!("{} · {name}", tab.get().label()) />
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <a href="/projects">"Projects"</a>
+            <span aria-hidden="true">" › "</span>
+            <span aria-current="page">{project.name.clone()}</span>
+        </nav>
+        <header class="project-header">
             <h1>{project.name.clone()}</h1>
-            <p>{project.description.clone()}</p>
+            {(!project.description.is_empty()).then(|| view! { <p>{project.description.clone()}</p> })}
             <p class="muted" data-testid="project-counts">
                 {format!(
                     "{} documents · {} forms · {} runs",
@@ -263,15 +335,103 @@ fn ProjectView(
             <p class="muted" data-testid="project-access">
                 {format!("Owner: {} · your access: {}", project.owner_email, project.access)}
             </p>
-            {(!project.can_edit).then(|| view! { <p class="notice">"You can read this project but not change it."</p> })}
+            {(!can_edit).then(|| view! { <p class="notice">"You can read this project but not change it."</p> })}
+            {hint.map(|(text, target)| view! {
+                <p class="next-step" data-testid="next-step">
+                    "Next step: " <a href=target.href(id)>{text}</a>
+                </p>
+            })}
+        </header>
+        <nav class="tabs" aria-label="Project sections">
+            {ProjectTab::ALL
+                .into_iter()
+                .map(|each| view! {
+                    <a
+                        href=each.href(id)
+                        class="tab"
+                        aria-current=move || (tab.get() == each).then_some("page")
+                    >
+                        {each.label()}
+                    </a>
+                })
+                .collect_view()}
+        </nav>
+        {move || match tab.get() {
+            ProjectTab::Documents => view! {
+                <crate::documents::components::ProjectDocuments project=id can_edit />
+            }
+                .into_any(),
+            ProjectTab::Forms => view! {
+                <crate::forms::components::ProjectForms project=id can_edit />
+            }
+                .into_any(),
+            ProjectTab::Runs => view! {
+                <crate::extraction::components::ProjectRuns project=id can_run=can_edit />
+            }
+                .into_any(),
+            ProjectTab::Search => view! {
+                <crate::documents::components::SearchPanel project=id />
+            }
+                .into_any(),
+            ProjectTab::Activity => view! {
+                <crate::documents::components::ProjectActivity project=id />
+            }
+                .into_any(),
+            ProjectTab::Settings => settings().into_any(),
+        }}
+    }
+}
+
+/// Members, and for those who manage the project: its settings, sharing,
+/// the plan-review setting and deletion.
+#[component]
+fn ProjectSettings(
+    project: super::api::ProjectSummary,
+    members: Vec<super::api::ProjectMember>,
+    update: ServerAction<UpdateProject>,
+    share: ServerAction<ShareProject>,
+    can_manage: bool,
+) -> impl IntoView {
+    let (update_id, share_id) = (project.id.to_string(), project.id.to_string());
+    let (name, description) = (project.name.clone(), project.description.clone());
+    let manage = can_manage.then(|| {
+        view! {
+            <h2>"Settings"</h2>
+            <ActionForm action=update attr:class="stacked-form">
+                <input type="hidden" name="id" value=update_id />
+                <label for="edit-name">"Name"</label>
+                <input id="edit-name" name="name" value=name required />
+                <label for="edit-description">"Description"</label>
+                <input id="edit-description" name="description" value=description />
+                <p class="form-error" role="alert">{move || error_of(update.value().get())}</p>
+                <button type="submit" class="button">"Save"</button>
+            </ActionForm>
+            <h2>"Share"</h2>
+            <ActionForm action=share attr:class="stacked-form">
+                <input type="hidden" name="id" value=share_id />
+                <label for="share-email">"Email address of a registered user"</label>
+                <input id="share-email" type="email" name="email" required />
+                <label for="share-role">"Role"</label>
+                <select id="share-role" name="role">
+                    <option value="viewer">"Viewer (read only)"</option>
+                    <option value="editor">"Editor"</option>
+                </select>
+                <p class="form-error" role="alert">{move || error_of(share.value().get())}</p>
+                <button type="submit" class="button">"Share"</button>
+            </ActionForm>
+            <PlanReviewSetting project=project.id required=project.require_plan_review />
+            <DeleteButton id=project.id />
+        }
+    });
+    view! {
+        <section class="panel narrow">
             <h2>"Members"</h2>
-            {if detail.members.is_empty() {
+            {if members.is_empty() {
                 view! { <p class="empty-state">"Not shared with anyone."</p> }.into_any()
             } else {
                 view! {
                     <ul aria-label="Members">
-                        {detail
-                            .members
+                        {members
                             .into_iter()
                             .map(|m| view! { <li>{format!("{} ({})", m.email, m.role)}</li> })
                             .collect_view()}
@@ -279,11 +439,8 @@ fn ProjectView(
                 }
                     .into_any()
             }}
+            {manage}
         </section>
-        <crate::documents::components::ProjectDocuments project=project.id can_edit=project.can_edit />
-        <crate::forms::components::ProjectForms project=project.id can_edit=project.can_edit />
-        <crate::extraction::components::ProjectRuns project=project.id can_run=project.can_edit />
-        {manage}
     }
 }
 

@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
                     crate::auth::tokens::enforce_scope,
                 ))
                 .layer(session::layer(state.db.clone(), &state.config))
+                .layer(middleware::from_fn(sign_in_first))
                 .layer(middleware::from_fn(cache_policy))
                 .layer(middleware::from_fn(server_fn_limits))
                 // gzip or brotli by Accept-Encoding: pages, server-function
@@ -129,6 +130,31 @@ async fn cache_policy(request: Request<Body>, next: middleware::Next) -> axum::r
         );
     }
     response
+}
+
+/// A signed-out visit to a private page goes to the sign-in page, which
+/// comes back to the page once signed in (`?next=`). Only whole-page GETs:
+/// server functions and files answer 401 as they always did.
+async fn sign_in_first(
+    session: tower_sessions::Session,
+    request: Request<Body>,
+    next: middleware::Next,
+) -> Response {
+    use axum::response::IntoResponse;
+    let path = request.uri().path();
+    let private = crate::app::is_private_page(path);
+    if request.method() != http::Method::GET || !private {
+        return next.run(request).await;
+    }
+    if crate::auth::session::has_user(&session).await {
+        return next.run(request).await;
+    }
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|target| target.as_str().to_owned())
+        .unwrap_or_else(|| path.to_owned());
+    axum::response::Redirect::to(&crate::app::sign_in_path(&target)).into_response()
 }
 
 /// The largest body a server function accepts (forms, gold CSV text).

@@ -9,8 +9,147 @@ use crate::ui::toast::use_toasts;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let user = crate::auth::components::use_user();
     view! {
         <Title text="" />
+        <Transition fallback=|| ()>
+            {move || {
+                user.0
+                    .get()
+                    .map(|result| match result.ok().flatten() {
+                        Some(_) => view! { <Dashboard /> }.into_any(),
+                        None => view! { <Welcome /> }.into_any(),
+                    })
+            }}
+        </Transition>
+        <StatusCard />
+    }
+}
+
+/// The start page of a signed-in user: recent projects, work in progress,
+/// and the next step of the journey.
+#[component]
+fn Dashboard() -> impl IntoView {
+    let projects = Resource::new(
+        || (),
+        |_| crate::projects::api::list_projects("activity".to_owned(), 1),
+    );
+    let jobs = Resource::new(|| (), |_| crate::jobs::api::list_jobs());
+    view! {
+        <section class="panel" aria-labelledby="dashboard-title">
+            <h1 id="dashboard-title">"Your work"</h1>
+            <Transition fallback=|| view! { <Skeleton lines=3 label="Loading your projects" /> }>
+                {move || {
+                    projects
+                        .get()
+                        .map(|result| match result {
+                            Ok(list) if list.projects.is_empty() => view! {
+                                <p class="next-step" data-testid="next-step">
+                                    "Next step: "
+                                    <a href="/projects">"create a project"</a>
+                                    " (or a demo project with three sample trial reports) and upload PDFs."
+                                </p>
+                            }
+                                .into_any(),
+                            Ok(list) => {
+                                let first = list.projects[0].clone();
+                                let hint = next_step(&first);
+                                view! {
+                                    <p class="next-step" data-testid="next-step">
+                                        "Next step in "
+                                        <a href=format!("/projects/{}", first.id)>{first.name.clone()}</a>
+                                        ": " {hint}
+                                    </p>
+                                    <h2>"Recent projects"</h2>
+                                    <ul class="recent-projects" aria-label="Recent projects">
+                                        {list
+                                            .projects
+                                            .into_iter()
+                                            .take(5)
+                                            .map(|p| view! {
+                                                <li>
+                                                    <a href=format!("/projects/{}", p.id)>{p.name.clone()}</a>
+                                                    <span class="muted">
+                                                        {format!(
+                                                            " · {} documents · {} forms · {} runs",
+                                                            p.document_count, p.form_count, p.run_count
+                                                        )}
+                                                    </span>
+                                                </li>
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                    <p><a href="/projects">"All projects"</a></p>
+                                }
+                                    .into_any()
+                            }
+                            Err(err) => view! { <p class="status-bad" role="alert">{err.to_string()}</p> }
+                                .into_any(),
+                        })
+                }}
+            </Transition>
+            <h2>"Work in progress"</h2>
+            <Transition fallback=|| view! { <Skeleton lines=2 label="Loading jobs" /> }>
+                {move || {
+                    jobs.get().map(|result| {
+                        let active: Vec<_> = result
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|job| {
+                                matches!(
+                                    job.status,
+                                    crate::jobs::api::JobStatus::Queued
+                                        | crate::jobs::api::JobStatus::Running
+                                )
+                            })
+                            .take(5)
+                            .collect();
+                        if active.is_empty() {
+                            view! { <p class="muted">"Nothing running."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul aria-label="Work in progress">
+                                    {active
+                                        .into_iter()
+                                        .map(|job| {
+                                            let title = job.title();
+                                            view! {
+                                                <li>
+                                                    <a href=format!("/jobs/{}", job.id)>{title}</a>
+                                                    <span class="muted">{format!(" · {} · {}%", job.status.as_str(), job.progress)}</span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                                <p><a href="/jobs">"All jobs"</a></p>
+                            }
+                                .into_any()
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+/// What to do next in a project, following the journey.
+fn next_step(project: &crate::projects::api::ProjectSummary) -> &'static str {
+    if project.document_count == 0 {
+        "upload the papers (PDF)."
+    } else if project.form_count == 0 {
+        "define an extraction form (start from a preset)."
+    } else if project.run_count == 0 {
+        "run the form over the documents."
+    } else {
+        "review the extracted values beside their quotes, then evaluate and export."
+    }
+}
+
+/// The start page of a visitor: what eviStream does and how to begin.
+#[component]
+fn Welcome() -> impl IntoView {
+    view! {
         <section class="hero">
             <h1>"From research PDFs to a verified data set"</h1>
             <p class="lead">
@@ -26,10 +165,15 @@ pub fn HomePage() -> impl IntoView {
                 <li><strong>"Define"</strong>" an extraction form: fields, types, options, hints."</li>
                 <li><strong>"Extract"</strong>" with an LLM or the offline extractor, as a background job."</li>
                 <li><strong>"Review"</strong>" each value beside its evidence quote in the PDF."</li>
-                <li><strong>"Evaluate and export"</strong>" to CSV, JSON or Excel."</li>
+                <li><strong>"Evaluate and export"</strong>" to CSV, JSON, Excel or an analysis-ready file."</li>
+                <li><strong>"Ask"</strong>" one-off questions across the papers, with the passages that answer them."</li>
             </ol>
+            <p class="actions">
+                <a class="button" href="/register">"Create an account"</a>
+                " "
+                <a class="button button-secondary" href="/signin">"Sign in"</a>
+            </p>
         </section>
-        <StatusCard />
     }
 }
 

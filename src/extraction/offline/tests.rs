@@ -569,6 +569,13 @@ fn statistics_before_the_arms_named_with_their_n() {
     let e = run(&page(&swapped), i, c, o);
     assert_eq!(val(&e, "intervention_mean"), Some(json!(3.1)));
     assert_eq!(val(&e, "intervention_group_size"), Some(json!(287)));
+    // Trap: arms named in remarks after the values, not in a list.
+    let remark = text.replace(
+        "(daclizumab beta, *n* = 287; IM IFN beta-1a, *n* = 277)",
+        "and this favoured daclizumab beta; patients on IM IFN beta-1a dropped out more often",
+    );
+    let e = run(&page(&remark), i, c, o);
+    assert_eq!(val(&e, "intervention_mean"), None);
     // Trap: only one arm named after the values; nothing is read, and the
     // randomised n is withheld (dropouts stated).
     let one = text.replace(

@@ -631,6 +631,28 @@ fn named_after(
         })
     };
     let (pi, pc) = (pick(i, c)?, pick(c, i)?);
+    // A list: short items naming the arms, with at most their n between
+    // them ("(X, n = 287; Y, n = 277)", "in the X and Y groups"), not a
+    // remark naming an arm ("…, favouring X; Y patients had more …").
+    let short = |k: usize| {
+        items
+            .get(k)
+            .is_some_and(|it| it.split_whitespace().count() <= 5)
+    };
+    let only_n = |it: &&str| {
+        super::arms::words(it)
+            .iter()
+            .all(|w| w.eq_ignore_ascii_case("n") || w.parse::<f64>().is_ok())
+    };
+    let (lo, hi) = (pi.min(pc), pi.max(pc));
+    if !short(pi)
+        || !short(pc)
+        || !items
+            .get(lo + 1..hi)
+            .is_some_and(|between| between.iter().all(only_n))
+    {
+        return None;
+    }
     match pi.cmp(&pc) {
         std::cmp::Ordering::Less => Some((0, 1, 0.6)),
         std::cmp::Ordering::Greater => Some((1, 0, 0.6)),
