@@ -108,6 +108,9 @@ pub struct Config {
     /// `EVISTREAM_MAX_UPLOADS_PER_USER`: uploads one user may send at once in
     /// one process (default 4); more are answered 429.
     pub max_uploads_per_user: usize,
+    /// `EVISTREAM_REGISTRATIONS_PER_HOUR`: registrations (made or refused)
+    /// one client address may attempt per hour (default 20).
+    pub registrations_per_hour: i64,
     /// `EVISTREAM_JOB_RETENTION_DAYS`: finished jobs older than this are
     /// deleted with their log (default 30).
     pub job_retention: Duration,
@@ -438,6 +441,8 @@ impl Config {
         let body_read_timeout = reader.integer("EVISTREAM_BODY_TIMEOUT_SECS", 30, 1, 3600);
         let max_uploads_per_user = reader.integer("EVISTREAM_MAX_UPLOADS_PER_USER", 4, 1, 1000);
         let job_retention_days = reader.integer("EVISTREAM_JOB_RETENTION_DAYS", 30, 1, 36_500);
+        let registrations_per_hour =
+            reader.integer("EVISTREAM_REGISTRATIONS_PER_HOUR", 20, 1, 1_000_000);
         let llm = read_llm(&mut reader);
 
         if !reader.problems.is_empty() {
@@ -474,6 +479,7 @@ impl Config {
             body_read_timeout: Duration::from_secs(body_read_timeout),
             max_uploads_per_user: max_uploads_per_user as usize,
             job_retention: Duration::from_secs(job_retention_days * 86_400),
+            registrations_per_hour: registrations_per_hour as i64,
             llm,
         })
     }

@@ -800,7 +800,7 @@ async fn a_document_in_someone_elses_project_is_simply_not_found(pool: PgPool) {
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
 async fn registrations_from_one_address_are_throttled(pool: PgPool) {
     let app = common::app(pool.clone());
-    let limit = evistream::auth::server::REGISTRATIONS_PER_ADDRESS_PER_HOUR;
+    let limit = common::test_config("postgres://unused/evistream").registrations_per_hour;
     let register = |email: String| {
         from_peer(
             common::form_request(

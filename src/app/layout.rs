@@ -17,18 +17,6 @@ pub fn AppLayout(children: Children) -> impl IntoView {
         location.pathname.track();
         menu_open.set(false);
     });
-    // A private page opened by in-app navigation while signed out (the
-    // server redirects whole-page visits itself): sign in first, come back.
-    let user = crate::auth::components::use_user();
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        let signed_out = matches!(user.0.get(), Some(Ok(None)));
-        let path = location.pathname.get();
-        if signed_out && super::is_private_page(&path) {
-            let target = format!("{path}{}", location.search.get_untracked());
-            navigate(&super::sign_in_path(&target), Default::default());
-        }
-    });
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">

@@ -47,6 +47,7 @@ pub async fn register(email: String, password: String) -> Result<SignedInUser, A
             &email,
             &password,
             state.config.registration_open,
+            state.config.registrations_per_hour,
             &client,
         )
         .await?;

@@ -82,8 +82,6 @@ pub const SIGN_IN_FAILURES_PER_ADDRESS: i64 = 30;
 const SIGN_IN_SLOWDOWN_AFTER: i64 = 10;
 const SIGN_IN_SLOWDOWN_MAX_SECS: u64 = 3;
 const SIGN_IN_WINDOW_SECS: f64 = 60.0;
-/// Registrations (made or refused) per client address per hour.
-pub const REGISTRATIONS_PER_ADDRESS_PER_HOUR: i64 = 20;
 
 /// The same message for an unknown email and a wrong password.
 const BAD_CREDENTIALS: &str = "the email address or password is not correct";
@@ -284,6 +282,7 @@ pub async fn register(
     email: &Email,
     password: &Password,
     registration_open: bool,
+    registrations_per_hour: i64,
     client_addr: &str,
 ) -> Result<Account, AppError> {
     // Registration must say when an email is taken; it is throttled per
@@ -296,7 +295,7 @@ pub async fn register(
     )
     .fetch_one(pool)
     .await?;
-    if recent >= REGISTRATIONS_PER_ADDRESS_PER_HOUR {
+    if recent >= registrations_per_hour {
         return Err(AppError::TooManyAttempts {
             retry_after_secs: 3600,
         });
