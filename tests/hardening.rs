@@ -67,6 +67,47 @@ async fn user(app: &Router, pool: &PgPool, email: &str) -> (Uuid, String) {
     (id, common::signed_in_cookie(app, email, PASSWORD).await)
 }
 
+/// Shares `project` with `email` as `role`, or unshares it (`None`), as its owner.
+async fn set_membership(
+    app: &Router,
+    owner_cookie: &str,
+    project: Uuid,
+    email: &str,
+    role: Option<&str>,
+) {
+    let email = email.replace('@', "%40");
+    let request = match role {
+        Some(role) => common::form_request(
+            "/api/share_project",
+            &format!("id={project}&email={email}&role={role}"),
+            Some(owner_cookie),
+        ),
+        None => common::form_request(
+            "/api/unshare_project",
+            &format!("id={project}&email={email}"),
+            Some(owner_cookie),
+        ),
+    };
+    assert_eq!(call(app, request).await.status(), StatusCode::OK);
+}
+
+/// A queued no-op job of `owner` in `project`.
+async fn project_job(pool: &PgPool, owner: Uuid, project: Uuid) -> Uuid {
+    let mut tx = pool.begin().await.expect("tx");
+    let job = evistream::jobs::server::enqueue(
+        &mut tx,
+        evistream::jobs::server::NewJob {
+            owner_id: Some(owner),
+            project_id: Some(project),
+            ..evistream::jobs::server::NewJob::new("system.noop", serde_json::json!({}))
+        },
+    )
+    .await
+    .expect("job");
+    tx.commit().await.expect("commit");
+    job
+}
+
 async fn token(app: &Router, cookie: &str, scope: &str) -> String {
     let created = call(
         app,
@@ -527,29 +568,16 @@ async fn a_job_is_visible_by_one_rule_everywhere(pool: PgPool) {
     let project = evistream::projects::server::create(&pool, owner, "Shared", "")
         .await
         .expect("project");
-    let shared = call(
+    set_membership(
         &app,
-        common::form_request(
-            "/api/share_project",
-            &format!("id={project}&email=member%40example.org&role=editor"),
-            Some(&owner_cookie),
-        ),
+        &owner_cookie,
+        project,
+        "member@example.org",
+        Some("editor"),
     )
     .await;
-    assert_eq!(shared.status(), StatusCode::OK);
     // A job the member started in the project.
-    let mut tx = pool.begin().await.expect("tx");
-    let job = evistream::jobs::server::enqueue(
-        &mut tx,
-        evistream::jobs::server::NewJob {
-            owner_id: Some(member),
-            project_id: Some(project),
-            ..evistream::jobs::server::NewJob::new("system.noop", serde_json::json!({}))
-        },
-    )
-    .await
-    .expect("job");
-    tx.commit().await.expect("commit");
+    let job = project_job(&pool, member, project).await;
     let listed = |cookie: String| {
         let app = app.clone();
         async move {
@@ -582,16 +610,7 @@ async fn a_job_is_visible_by_one_rule_everywhere(pool: PgPool) {
     );
     assert_eq!(get(member_cookie.clone()).await, StatusCode::OK);
 
-    let unshared = call(
-        &app,
-        common::form_request(
-            "/api/unshare_project",
-            &format!("id={project}&email=member%40example.org"),
-            Some(&owner_cookie),
-        ),
-    )
-    .await;
-    assert_eq!(unshared.status(), StatusCode::OK);
+    set_membership(&app, &owner_cookie, project, "member@example.org", None).await;
     // Started it or not, the member no longer sees the project's job anywhere.
     assert!(
         !listed(member_cookie.clone())
@@ -658,44 +677,24 @@ async fn the_event_stream_follows_sign_out_and_unsharing(pool: PgPool) {
     let project = evistream::projects::server::create(&pool, owner, "Shared", "")
         .await
         .expect("project");
-    let shared = call(
+    set_membership(
         &app,
-        common::form_request(
-            "/api/share_project",
-            &format!("id={project}&email=member%40example.org&role=viewer"),
-            Some(&owner_cookie),
-        ),
+        &owner_cookie,
+        project,
+        "member@example.org",
+        Some("viewer"),
     )
     .await;
-    assert_eq!(shared.status(), StatusCode::OK);
 
     // Unsharing narrows the member's stream: the project's next job does
     // not reach them, while it reaches the owner.
     let mut owner_stream = open_stream(&app, &owner_cookie).await;
     let mut member_stream = open_stream(&app, &member_cookie).await;
-    let unshared = call(
-        &app,
-        common::form_request(
-            "/api/unshare_project",
-            &format!("id={project}&email=member%40example.org"),
-            Some(&owner_cookie),
-        ),
-    )
-    .await;
-    assert_eq!(unshared.status(), StatusCode::OK);
-    tokio::time::sleep(Duration::from_secs(6)).await;
-    let mut tx = pool.begin().await.expect("tx");
-    let job = evistream::jobs::server::enqueue(
-        &mut tx,
-        evistream::jobs::server::NewJob {
-            owner_id: Some(owner),
-            project_id: Some(project),
-            ..evistream::jobs::server::NewJob::new("system.noop", serde_json::json!({}))
-        },
-    )
-    .await
-    .expect("job");
-    tx.commit().await.expect("commit");
+    set_membership(&app, &owner_cookie, project, "member@example.org", None).await;
+    // Read the member's stream meanwhile, as a browser does: a stream is
+    // only re-checked while it is being read.
+    wait_for_event(&mut member_stream, "no such event", Duration::from_secs(6)).await;
+    let job = project_job(&pool, owner, project).await;
     let (owner_saw, _) =
         wait_for_event(&mut owner_stream, &job.to_string(), Duration::from_secs(5)).await;
     assert!(owner_saw, "the owner receives the project's job");

@@ -205,6 +205,9 @@ pub async fn stream(
         } = &mut context;
         loop {
             let event = tokio::select! {
+                // A due re-check goes first: no event is forwarded under
+                // rights the session may have lost meanwhile.
+                biased;
                 _ = recheck.tick() => {
                     // Signed out, deactivated, password changed, unshared:
                     // what the stream may carry is decided again.
