@@ -24,6 +24,7 @@ pub mod forms;
 pub mod jobs;
 pub mod projects;
 pub mod review;
+pub mod spending;
 pub mod system;
 pub mod text;
 pub mod ui;

@@ -280,6 +280,26 @@ const MATRIX: &[(&str, &str, [u16; 7])] = &[
         [401, 404, 404, 200, 200, 200, 200],
     ),
     (
+        "/api/get_budget_status",
+        "project_id={project}",
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "/api/get_usage_report",
+        "days=30",
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "/api/set_project_budget",
+        "project_id={project}&budget_usd=25",
+        [401, 404, 404, 403, 403, 200, 200],
+    ),
+    (
+        "/api/set_instance_budget",
+        "budget_usd=",
+        [401, 403, 403, 403, 403, 403, 200],
+    ),
+    (
         "/api/retry_run_failures",
         "id={run}",
         [401, 404, 404, 403, 200, 200, 200],

@@ -10,7 +10,7 @@ mod common;
 #[path = "common/corpus.rs"]
 mod corpus;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,6 +22,7 @@ use evistream::extraction::llm::{LlmClient, LlmSettings};
 use evistream::extraction::run_job::ExtractionServices;
 use evistream::jobs::events::{self, JobEvents};
 use evistream::jobs::worker::{Registry, WorkerSettings, Workers};
+use futures::StreamExt;
 use http::{Request, header};
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -105,6 +106,9 @@ async fn env(pool: PgPool, llm: Option<Extractor>, llm_url: Option<&str>) -> Env
             })
             .unwrap(),
         );
+    }
+    if let Some(Extractor::OpenAi { client, .. }) = &llm {
+        state.ask = evistream::ask::written::AskServices::new(Some(client.clone()));
     }
     let files = tempfile::tempdir().unwrap().keep();
     state.documents = common::documents(evistream::documents::storage::Storage::local(files));
@@ -458,19 +462,79 @@ async fn an_offline_run_stores_one_grounded_result_per_document_and_step(pool: P
 
 // ---------------------------------------------------------------- scripted LLM
 
+/// Writes a streamed answer from the user message of the request.
+type StreamScript = Arc<dyn Fn(&str) -> String + Send + Sync>;
+
 #[derive(Clone)]
 struct Scripted {
     /// Answers in order; when empty, `fallback`.
     queue: Arc<Mutex<VecDeque<(u16, String)>>>,
     fallback: Arc<Mutex<(u16, String)>>,
     requests: Arc<Mutex<usize>>,
+    /// For requests with `"stream": true`.
+    stream: Arc<Mutex<Option<StreamScript>>>,
+}
+
+/// A streamed chat completion as OpenAI sends it: the text in small pieces,
+/// then a chunk with the usage, then `[DONE]`; one event each.
+fn streamed_completion(text: &str) -> Vec<String> {
+    let chunk = |delta: Value, usage: Value| {
+        let choices = if delta.is_null() {
+            json!([])
+        } else {
+            json!([{"index": 0, "delta": delta, "finish_reason": null}])
+        };
+        format!(
+            "data: {}\n\n",
+            json!({"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                   "model": "scripted", "choices": choices, "usage": usage})
+        )
+    };
+    let mut events = vec![chunk(
+        json!({"role": "assistant", "content": ""}),
+        Value::Null,
+    )];
+    let chars: Vec<char> = text.chars().collect();
+    for piece in chars.chunks(16) {
+        events.push(chunk(
+            json!({"content": piece.iter().collect::<String>()}),
+            Value::Null,
+        ));
+    }
+    events.push(chunk(
+        Value::Null,
+        json!({"prompt_tokens": 2000, "completion_tokens": 100, "total_tokens": 2100}),
+    ));
+    events.push("data: [DONE]\n\n".to_owned());
+    events
 }
 
 async fn chat(
     axum::extract::State(script): axum::extract::State<Scripted>,
+    body: String,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     *script.requests.lock().unwrap() += 1;
+    let request: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    if request["stream"] == true {
+        let writer = script.stream.lock().unwrap().clone();
+        let user = request["messages"][1]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let text = writer.map(|w| w(&user)).unwrap_or_default();
+        // Paced as a model writes, so that a reader sees it arrive.
+        let events = futures::stream::iter(streamed_completion(&text)).then(|event| async move {
+            tokio::time::sleep(Duration::from_millis(15)).await;
+            Ok::<_, std::convert::Infallible>(event)
+        });
+        return (
+            http::StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/event-stream")],
+            Body::from_stream(events),
+        )
+            .into_response();
+    }
     let next = script.queue.lock().unwrap().pop_front();
     let (status, body) = next.unwrap_or_else(|| script.fallback.lock().unwrap().clone());
     (
@@ -499,6 +563,7 @@ async fn scripted_server() -> (String, Scripted) {
             "{\"error\":{\"message\":\"down\"}}".to_owned(),
         ))),
         requests: Arc::new(Mutex::new(0)),
+        stream: Arc::new(Mutex::new(None)),
     };
     let app = Router::new()
         .route("/v1/chat/completions", axum::routing::post(chat))
@@ -511,10 +576,57 @@ async fn scripted_server() -> (String, Scripted) {
     (url, script)
 }
 
+/// Copies of a converted document (its rows and pages, not its file), as
+/// more documents of the same project.
+async fn copy_document(pool: &PgPool, document: Uuid, copies: i32) {
+    for copy in 1..=copies {
+        let id: Uuid = sqlx::query_scalar(
+            r#"INSERT INTO documents (project_id, original_name, storage_key, sha256, size_bytes,
+                                      status, page_count, text_version)
+               SELECT project_id, 'copy-' || $2 || '.pdf', storage_key || '-' || $2, sha256 || $2,
+                      size_bytes, status, page_count, text_version
+               FROM documents WHERE id = $1 RETURNING id"#,
+        )
+        .bind(document)
+        .bind(copy)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            r#"INSERT INTO document_pages (document_id, page_number, markdown)
+               SELECT $2, page_number, markdown FROM document_pages WHERE document_id = $1"#,
+        )
+        .bind(document)
+        .bind(id)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+}
+
 const SMALL_FORM: &str = r#"{"format":"evistream.form","version":1,"form":{"name":"Basics","fields":[
   {"key":"sample_size","label":"Number randomised","type":"integer"},
   {"key":"setting","label":"Setting","type":"text"},
   {"key":"blinded","label":"Double blind","type":"boolean"}]}}"#;
+
+/// [`SMALL_FORM`] imported, its plan made and activated; the version's id.
+async fn small_form(env: &Env) -> Uuid {
+    let (status, form) = env
+        .call(
+            "import_form",
+            &format!("project_id={}&file={}", env.project, encode(SMALL_FORM)),
+        )
+        .await;
+    assert_eq!(status, 200, "{form}");
+    let (_, detail) = env
+        .call("get_form", &format!("id={}", form.as_str().unwrap()))
+        .await;
+    let version = Uuid::parse_str(detail["latest"]["id"].as_str().unwrap()).unwrap();
+    wait_plan(env, version).await;
+    env.call("activate_plan", &format!("version_id={version}"))
+        .await;
+    version
+}
 
 fn field(value: Value, quote: &str, page: i64) -> Value {
     json!({"value": value, "not_reported": false, "evidence": {"quote": quote, "page": page}, "confidence": 0.9})
@@ -536,20 +648,7 @@ async fn the_openai_path_grounds_answers_and_survives_an_outage(pool: PgPool) {
     let env = env(pool.clone(), Some(extractor), Some(&url)).await;
     let document = env.upload("PMC1216327.pdf", rct_pdf("PMC1216327")).await;
     wait_ready(&pool, document).await;
-    let (status, form) = env
-        .call(
-            "import_form",
-            &format!("project_id={}&file={}", env.project, encode(SMALL_FORM)),
-        )
-        .await;
-    assert_eq!(status, 200, "{form}");
-    let (_, detail) = env
-        .call("get_form", &format!("id={}", form.as_str().unwrap()))
-        .await;
-    let version = Uuid::parse_str(detail["latest"]["id"].as_str().unwrap()).unwrap();
-    wait_plan(&env, version).await;
-    env.call("activate_plan", &format!("version_id={version}"))
-        .await;
+    let version = small_form(&env).await;
 
     // A sentence of the paper with a number in it: quoted right, it is verified;
     // with another number it is unsupported; an invented sentence is ungrounded.
@@ -633,29 +732,7 @@ async fn the_openai_path_grounds_answers_and_survives_an_outage(pool: PgPool) {
     // An outage across a 20-document run: the endpoint answers the first
     // requests, then fails for the rest; the run finishes with the failures
     // listed per document, and once the endpoint is back a retry completes it.
-    for copy in 1..20 {
-        let id: Uuid = sqlx::query_scalar(
-            r#"INSERT INTO documents (project_id, original_name, storage_key, sha256, size_bytes,
-                                      status, page_count, text_version)
-               SELECT project_id, 'copy-' || $2 || '.pdf', storage_key || '-' || $2, sha256 || $2,
-                      size_bytes, status, page_count, text_version
-               FROM documents WHERE id = $1 RETURNING id"#,
-        )
-        .bind(document)
-        .bind(copy)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-        sqlx::query(
-            r#"INSERT INTO document_pages (document_id, page_number, markdown)
-               SELECT $2, page_number, markdown FROM document_pages WHERE document_id = $1"#,
-        )
-        .bind(document)
-        .bind(id)
-        .execute(&pool)
-        .await
-        .unwrap();
-    }
+    copy_document(&pool, document, 19).await;
     {
         let mut queue = script.queue.lock().unwrap();
         for _ in 0..6 {
@@ -1319,5 +1396,407 @@ async fn offline_questions_find_the_passage_holding_the_answer(pool: PgPool) {
         )
         .await;
     assert_eq!(status, 422);
+    env.stop().await;
+}
+
+// ------------------------------------------------------- spending and asking
+
+/// A client of the scripted server at known prices: a structured answer
+/// (1,000 tokens in, 50 out) costs $1.10; a streamed one (2,000 in, 100
+/// out) $2.20.
+fn priced_client(url: &str) -> LlmClient {
+    let mut settings = LlmSettings::new(url, "scripted");
+    settings.max_attempts = 1;
+    settings.request_timeout = Duration::from_secs(5);
+    settings.max_tokens = 100;
+    settings.prices.insert(
+        "scripted".to_owned(),
+        evistream::extraction::llm::Price {
+            input_per_million: 1000.0,
+            output_per_million: 2000.0,
+        },
+    );
+    LlmClient::new(settings).unwrap()
+}
+
+async fn run_spend(pool: &PgPool, run: Uuid) -> f64 {
+    sqlx::query_scalar("SELECT coalesce(sum(cost_usd), 0)::float8 FROM llm_usage WHERE run_id = $1")
+        .bind(run)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_budget_stops_a_run_cleanly_and_it_resumes_once_raised(pool: PgPool) {
+    let (url, script) = scripted_server().await;
+    let extractor = Extractor::OpenAi {
+        client: priced_client(&url),
+        context_tokens: 1000,
+    };
+    let env = env(pool.clone(), Some(extractor), Some(&url)).await;
+    let document = env.upload("PMC1216327.pdf", rct_pdf("PMC1216327")).await;
+    wait_ready(&pool, document).await;
+    let version = small_form(&env).await;
+    copy_document(&pool, document, 19).await;
+    let answer = json!({
+        "sample_size": {"value": null, "not_reported": true, "evidence": null, "confidence": 0.5},
+        "setting": {"value": null, "not_reported": true, "evidence": null, "confidence": 0.5},
+        "blinded": {"value": null, "not_reported": true, "evidence": null, "confidence": 0.5},
+    });
+    *script.fallback.lock().unwrap() = (200, completion(&answer));
+
+    // $12: each step costs $1.10, and reserves its ceiling (its prompt and
+    // the longest answer) of about $3.73 first, so the run stops after
+    // eight or so of its twenty steps, without passing $12.
+    let (status, body) = env
+        .call(
+            "set_project_budget",
+            &format!("project_id={}&budget_usd=12", env.project),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, run) = start_run(&env, version, "openai", "").await;
+    assert_eq!(status, 200, "{run}");
+    let run = Uuid::parse_str(run.as_str().unwrap()).unwrap();
+    let stopped = wait_run(&env, run).await;
+    assert_eq!(stopped["run"]["status"], "budget_reached", "{stopped}");
+    let spent = run_spend(&pool, run).await;
+    let done: i64 = sqlx::query_scalar("SELECT count(*) FROM run_steps WHERE run_id = $1")
+        .bind(run)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(spent <= 12.0, "spent {spent}");
+    assert!(done > 0 && done < 20, "{done} steps done");
+    assert!(
+        (spent - done as f64 * 1.10).abs() < 1e-6,
+        "{spent} for {done} steps"
+    );
+    let reserved: i64 = sqlx::query_scalar("SELECT count(*) FROM llm_usage WHERE reserved")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(reserved, 0, "every reservation was settled");
+    // The page warns, the audit log has each threshold once, new LLM runs
+    // are refused with a clear message.
+    let (_, status_body) = env
+        .call("get_budget_status", &format!("project_id={}", env.project))
+        .await;
+    assert_eq!(status_body["project"]["reached"], true, "{status_body}");
+    let thresholds: Vec<i64> = sqlx::query_scalar(
+        "SELECT (detail->>'threshold_percent')::bigint FROM audit_log WHERE action = 'budget.threshold' ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(thresholds, vec![50, 75, 90, 100]);
+    let (status, refused) = start_run(&env, version, "openai", "").await;
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused.to_string().contains("budget"), "{refused}");
+    // The offline extractor costs nothing and still runs.
+    let (status, _) = start_run(&env, version, "offline", "").await;
+    assert_eq!(status, 200);
+
+    // Raised: the run resumes and does exactly the steps left.
+    let (status, _) = env
+        .call(
+            "set_project_budget",
+            &format!("project_id={}&budget_usd=1000", env.project),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, body) = env.call("retry_run_failures", &format!("id={run}")).await;
+    assert_eq!(status, 200, "{body}");
+    let resumed = wait_run(&env, run).await;
+    assert_eq!(resumed["run"]["status"], "succeeded", "{resumed}");
+    let steps: (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(DISTINCT document_id) FROM run_steps WHERE run_id = $1 AND status = 'done'",
+    )
+    .bind(run)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(steps, (20, 20));
+    assert!((run_spend(&pool, run).await - 22.0).abs() < 1e-6);
+
+    // Two runs at once under one budget: together they stay within it.
+    let before: f64 = sqlx::query_scalar("SELECT sum(cost_usd)::float8 FROM llm_usage")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let budget = before + 10.0;
+    env.call(
+        "set_project_budget",
+        &format!("project_id={}&budget_usd={budget}", env.project),
+    )
+    .await;
+    let (_, a) = start_run(&env, version, "openai", "").await;
+    let (_, b) = start_run(&env, version, "openai", "").await;
+    let runs: Vec<Uuid> = [a, b]
+        .iter()
+        .map(|r| Uuid::parse_str(r.as_str().unwrap()).unwrap())
+        .collect();
+    for &r in &runs {
+        let ended = wait_run(&env, r).await;
+        assert_eq!(ended["run"]["status"], "budget_reached", "{ended}");
+    }
+    let after: f64 = sqlx::query_scalar("SELECT sum(cost_usd)::float8 FROM llm_usage")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // The issue allows one request's cost per worker beyond the budget; the
+    // reservations keep it within the budget itself.
+    assert!(after <= budget + 1e-6, "spent {after} of {budget}");
+    assert!(after > before, "the runs did some work");
+    // The usage report sums it by run.
+    let (status, report) = env.call("get_usage_report", "days=30").await;
+    assert_eq!(status, 200, "{report}");
+    let reported: f64 = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["cost_usd"].as_f64().unwrap())
+        .sum();
+    assert!((reported - after).abs() < 1e-6, "{reported} vs {after}");
+    env.stop().await;
+}
+
+/// A streamed answer's events: the pieces of text, and the final answer.
+async fn answer_events(env: &Env, question: &str) -> (Vec<String>, Value) {
+    let request = Request::get(format!("/api/questions/{question}/events"))
+        .header(header::COOKIE, &env.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = env.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body = tokio::time::timeout(Duration::from_secs(30), common::body_text(response))
+        .await
+        .expect("the answer stream ends");
+    let mut pieces = Vec::new();
+    let mut done = Value::Null;
+    for event in body.split("\n\n") {
+        let name = event.lines().find_map(|l| l.strip_prefix("event: "));
+        let data: String = event
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        match name {
+            Some("text") => pieces.push(serde_json::from_str(&data).unwrap()),
+            Some("done") => done = serde_json::from_str(&data).unwrap(),
+            _ => {}
+        }
+    }
+    (pieces, done)
+}
+
+/// The passages the model was given: (label, document name, page, text).
+fn given_passages(prompt: &str) -> Vec<(String, String, i64, String)> {
+    let mut passages = Vec::new();
+    for block in prompt.split("\n[").skip(1) {
+        let Some((header, text)) = block.split_once("]\n") else {
+            continue;
+        };
+        let parts: Vec<&str> = header.split(" · ").collect();
+        if parts.len() == 3 {
+            passages.push((
+                parts[0].to_owned(),
+                parts[1].to_owned(),
+                parts[2].trim_start_matches("page ").parse().unwrap(),
+                text.trim().to_owned(),
+            ));
+        }
+    }
+    passages
+}
+
+/// A quote of the passage: a run of plain words from its longest line.
+fn quote_of(text: &str) -> String {
+    let line = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with('|'))
+        .max_by_key(|l| l.len())
+        .unwrap_or_default();
+    line.split_whitespace()
+        .take(12)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn written_answers_stream_and_keep_only_citations_found_in_the_papers(pool: PgPool) {
+    let (url, script) = scripted_server().await;
+    let extractor = Extractor::OpenAi {
+        client: priced_client(&url),
+        context_tokens: 24_000,
+    };
+    let env = env(pool.clone(), Some(extractor), Some(&url)).await;
+    let mut documents = Vec::new();
+    for pmcid in ["PMC1216327", "PMC2972614", "PMC1863515"] {
+        documents.push(env.upload(&format!("{pmcid}.pdf"), rct_pdf(pmcid)).await);
+    }
+    for &document in &documents {
+        wait_ready(&pool, document).await;
+    }
+    // The model cites the first passage of each document given, plus one
+    // quote that is in no paper.
+    *script.stream.lock().unwrap() = Some(Arc::new(|prompt: &str| {
+        let mut seen: Vec<String> = Vec::new();
+        let mut text = String::from("The trials enrolled patients as follows");
+        let mut citations = String::new();
+        for (label, _, page, passage) in given_passages(prompt) {
+            if seen.contains(&label) {
+                continue;
+            }
+            seen.push(label.clone());
+            let n = seen.len();
+            text.push_str(&format!(" and so [{n}]"));
+            citations.push_str(&format!(
+                "{}\n",
+                json!({"n": n, "doc": label, "page": page, "quote": quote_of(&passage)})
+            ));
+        }
+        let invented = seen.len() + 1;
+        text.push_str(&format!(". All were cured within a day [{invented}]."));
+        citations.push_str(&format!(
+            "{}\n",
+            json!({"n": invented, "doc": "D1", "page": 1,
+                   "quote": "every single patient was cured within one day of treatment"})
+        ));
+        format!("{text}\n\nCITATIONS:\n{citations}")
+    }));
+
+    let (status, asked) = env
+        .call(
+            "ask_question",
+            &format!(
+                "project_id={}&question={}&document_ids=",
+                env.project,
+                encode("How many patients were randomised in the trial?")
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{asked}");
+    assert_eq!(asked["mode"], "llm");
+    let (pieces, done) = answer_events(&env, asked["id"].as_str().unwrap()).await;
+    assert!(pieces.len() > 2, "the answer arrived in pieces: {pieces:?}");
+    let streamed: String = pieces.concat();
+    assert!(
+        !streamed.contains("CITATIONS"),
+        "readers never see the citation lines: {streamed}"
+    );
+    assert_eq!(done["status"], "answered", "{done}");
+    let written = &done["written"];
+    let citations = written["citations"].as_array().unwrap();
+    let removed = written["removed"].as_array().unwrap();
+    assert_eq!(removed.len(), 1, "{written}");
+    assert!(
+        removed[0]["quote"]
+            .as_str()
+            .unwrap()
+            .contains("cured within one day")
+    );
+    // Every document given was cited, each citation at the page holding its quote.
+    let given: BTreeSet<String> = done["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["document_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(given.len() >= 2, "passages from several documents: {done}");
+    assert_eq!(citations.len(), given.len(), "{written}");
+    for citation in citations {
+        let document = Uuid::parse_str(citation["document_id"].as_str().unwrap()).unwrap();
+        assert!(documents.contains(&document));
+        let page_text: String = sqlx::query_scalar(
+            "SELECT markdown FROM document_pages WHERE document_id = $1 AND page_number = $2",
+        )
+        .bind(document)
+        .bind(citation["page"].as_i64().unwrap() as i32)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let norm = evistream::text::normalise::normalise_str;
+        let quote = citation["quote"].as_str().unwrap();
+        let squeeze = |s: &str| norm(s).replace(' ', "");
+        assert!(
+            squeeze(&page_text).contains(&squeeze(quote)),
+            "{quote} is on page {} of {document}",
+            citation["page"]
+        );
+    }
+    // Kept with its cost, which counts against the project.
+    let (tokens, cost): (i32, f64) =
+        sqlx::query_as("SELECT tokens_in, cost_usd FROM questions WHERE id = $1")
+            .bind(Uuid::parse_str(asked["id"].as_str().unwrap()).unwrap())
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(tokens, 2000);
+    assert!((cost - 2.2).abs() < 1e-6, "{cost}");
+    let usage: f64 = sqlx::query_scalar(
+        "SELECT sum(cost_usd)::float8 FROM llm_usage WHERE purpose = 'question' AND NOT reserved",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!((usage - 2.2).abs() < 1e-6);
+    // Over one document only, only it is given and cited.
+    let (_, one) = env
+        .call(
+            "ask_question",
+            &format!(
+                "project_id={}&question={}&document_ids={}",
+                env.project,
+                encode("How many patients were randomised in the trial?"),
+                documents[1]
+            ),
+        )
+        .await;
+    let (_, done) = answer_events(&env, one["id"].as_str().unwrap()).await;
+    let cited: BTreeSet<String> = done["written"]["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["document_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(cited, BTreeSet::from([documents[1].to_string()]));
+    // Nothing matches: "not found" without asking the model.
+    let requests = *script.requests.lock().unwrap();
+    let (_, nothing) = env
+        .call(
+            "ask_question",
+            &format!(
+                "project_id={}&question={}&document_ids=",
+                env.project,
+                encode("zebra xylophone quasar?")
+            ),
+        )
+        .await;
+    assert_eq!(nothing["mode"], "passages");
+    assert_eq!(nothing["passages"].as_array().unwrap().len(), 0);
+    assert_eq!(*script.requests.lock().unwrap(), requests);
+    // Past the budget, questions are refused and nothing is kept.
+    env.call(
+        "set_project_budget",
+        &format!("project_id={}&budget_usd=3", env.project),
+    )
+    .await;
+    let (status, refused) = env
+        .call(
+            "ask_question",
+            &format!(
+                "project_id={}&question={}&document_ids=",
+                env.project,
+                encode("How many patients were randomised in the trial?")
+            ),
+        )
+        .await;
+    assert_eq!(status, 409, "{refused}");
+    let (_, kept) = env
+        .call("list_questions", &format!("project_id={}", env.project))
+        .await;
+    assert_eq!(kept.as_array().unwrap().len(), 3);
     env.stop().await;
 }

@@ -125,6 +125,10 @@ impl App {
             std::path::PathBuf::from(env!("CARGO_BIN_EXE_evistream")),
         );
         let shutdown = CancellationToken::new();
+        let ask_client = match llm.as_ref().map(|l| &l.extractor) {
+            Some(Extractor::OpenAi { client, .. }) => Some(client.clone()),
+            _ => None,
+        };
         let state = AppState {
             leptos_options: LeptosOptions::builder().output_name("evistream").build(),
             config,
@@ -135,6 +139,7 @@ impl App {
                 b"a benchmark secret of at least thirty-two bytes",
             ),
             documents: documents.clone(),
+            ask: evistream::ask::written::AskServices::new(ask_client),
             shutdown: shutdown.clone(),
         };
         let router = evistream::server::http::router(state);

@@ -31,14 +31,18 @@ test("ask the demo project a question, open a passage at its page; nonsense is n
   const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(severe.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
-  // The citation opens the document at its page.
+  // The citation opens the PDF at its page with the passage marked.
   const link = answer.locator(".passage", { hasText: "612" }).first().getByRole("link");
   const target = await link.getAttribute("href");
-  expect(target).toMatch(/\/documents\/[0-9a-f-]{36}#page-\d+$/);
+  expect(target).toMatch(/\/ask\/cite\?document=[0-9a-f-]{36}&page=\d+&quote=/);
+  const citedPage = Number(new URL(target!, page.url()).searchParams.get("page"));
   await link.click();
-  await page.waitForURL(/#page-\d+$/);
-  const pageId = target!.split("#")[1];
-  await expect(page.locator(`#${pageId}`)).toContainText("612");
+  await page.waitForURL(/\/ask\/cite\?/);
+  await expect(page.getByTestId("pdf-status")).toContainText("the passage is marked", { timeout: 30_000 });
+  await expect(page.getByTestId("pdf-page")).toHaveText(new RegExp(`^Page ${citedPage} of \\d+$`));
+  const marks = page.locator(".textLayer .evidence-mark");
+  expect(await marks.count()).toBeGreaterThan(0);
+  expect((await marks.allInnerTexts()).join(" ")).toContain("612");
 
   // Nonsense is "not found", and every question is kept.
   await gotoHydrated(page, `${projectUrl}/ask`);
@@ -46,4 +50,33 @@ test("ask the demo project a question, open a passage at its page; nonsense is n
   await page.getByRole("button", { name: "Ask", exact: true }).click();
   await expect(page.getByTestId("not-found").first()).toHaveText("Not found in these documents.");
   await expect(page.getByRole("list", { name: "Questions asked" }).locator(":scope > li")).toHaveCount(2);
+});
+
+test("usage and budgets: the page shows spending, and a spent budget warns on the project page", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const page = await (await browser.newContext()).newPage();
+  await registerFreshUser(page);
+  await gotoHydrated(page, "/projects");
+  await page.getByLabel("Name", { exact: true }).fill("Budgeted review");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+  const projectUrl = page.url();
+  await expect(page.getByTestId("budget-warning")).toHaveCount(0);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Usage" }).click();
+  await page.waitForURL(/\/usage$/);
+  await gotoHydrated(page, "/usage");
+  await expect(page.getByRole("heading", { name: "Language model usage" })).toBeVisible();
+  await expect(page.getByText("No language model requests in this period.")).toBeVisible();
+  // A budget of $0: no language model use at all for this project.
+  const budget = page.getByLabel("Monthly budget of Budgeted review");
+  await budget.fill("0");
+  await page.getByRole("row", { name: /Budgeted review/ }).getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("row", { name: /Budgeted review/ })).toContainText("reached");
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(severe.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+  await gotoHydrated(page, projectUrl);
+  await expect(page.getByTestId("budget-warning")).toContainText("is reached");
 });

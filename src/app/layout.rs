@@ -41,6 +41,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             >
                 <A href="/projects">"Projects"</A>
                 <A href="/jobs">"Jobs"</A>
+                <A href="/usage">"Usage"</A>
                 <A href="/settings">"Settings"</A>
                 <AdminLink />
             </nav>

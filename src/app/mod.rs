@@ -20,7 +20,7 @@ use pages::{NotFound, SettingsPage};
 /// Pages only a signed-in user can see: a signed-out visit goes to the
 /// sign-in page and comes back afterwards.
 pub fn is_private_page(path: &str) -> bool {
-    ["/projects", "/jobs", "/settings", "/admin"]
+    ["/projects", "/jobs", "/usage", "/settings", "/admin"]
         .iter()
         .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
 }
@@ -181,6 +181,11 @@ pub fn App() -> impl IntoView {
                         view=crate::ask::components::AskPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/projects/:id/ask/cite")
+                        view=crate::ask::components::CitationPage
+                    />
+                    <Route path=path!("/usage") view=crate::spending::components::UsagePage />
                     <Route path=path!("/jobs") view=JobsPage />
                     // Async: the page waits for its data, so a missing job answers 404.
                     <Route path=path!("/jobs/:id") view=JobDetailPage ssr=SsrMode::Async />

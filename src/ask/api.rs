@@ -26,6 +26,96 @@ pub struct Passage {
     pub rank: f32,
 }
 
+/// A citation of a written answer, found in the paper by the same grounding
+/// as extracted values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Citation {
+    /// The number the answer's text uses: `[n]`.
+    pub n: u32,
+    pub document_id: Uuid,
+    pub document_name: String,
+    /// The page the quote was found on (which may differ from the page the
+    /// model named).
+    pub page: i32,
+    pub quote: String,
+}
+
+/// A citation the model gave that is not in the paper: removed, and shown so.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemovedCitation {
+    pub n: u32,
+    pub quote: String,
+    pub reason: String,
+}
+
+/// The model's written answer. Its `text` refers to citations as `[n]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WrittenAnswer {
+    pub text: String,
+    pub citations: Vec<Citation>,
+    pub removed: Vec<RemovedCitation>,
+}
+
+/// Where a written answer stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerStatus {
+    /// The model is writing it (follow [`answer_events_path`]).
+    Answering,
+    Answered,
+    Failed,
+}
+
+impl AnswerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerStatus::Answering => "answering",
+            AnswerStatus::Answered => "answered",
+            AnswerStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        match raw {
+            "answering" => Ok(AnswerStatus::Answering),
+            "answered" => Ok(AnswerStatus::Answered),
+            "failed" => Ok(AnswerStatus::Failed),
+            other => Err(AppError::Internal {
+                reference: format!("unknown answer status {other}"),
+            }),
+        }
+    }
+}
+
+/// How the question was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerMode {
+    /// Extractive: the best passages, no written answer.
+    Passages,
+    /// Written by the language model from the passages, citations checked.
+    Llm,
+}
+
+impl AnswerMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerMode::Passages => "passages",
+            AnswerMode::Llm => "llm",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        match raw {
+            "passages" => Ok(AnswerMode::Passages),
+            "llm" => Ok(AnswerMode::Llm),
+            other => Err(AppError::Internal {
+                reference: format!("unknown answer mode {other}"),
+            }),
+        }
+    }
+}
+
 /// A question and its answer, as kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answer {
@@ -36,9 +126,17 @@ pub struct Answer {
     pub asked_at: DateTime<Utc>,
     /// Empty: the whole project.
     pub documents: Vec<Uuid>,
-    /// "passages": extractive, no written answer.
-    pub mode: String,
+    pub mode: AnswerMode,
+    pub status: AnswerStatus,
+    /// The passages retrieved (the whole answer in passages mode; what the
+    /// model was given otherwise).
     pub passages: Vec<Passage>,
+    pub written: Option<WrittenAnswer>,
+    pub error: Option<String>,
+    pub model: String,
+    pub tokens_in: i32,
+    pub tokens_out: i32,
+    pub cost_usd: f64,
 }
 
 impl Answer {
@@ -47,8 +145,19 @@ impl Answer {
     }
 }
 
+/// The event stream of an answer being written: `text` events carry pieces
+/// of the answer (JSON strings), `done` the finished [`Answer`].
+pub fn answer_events_path(question: Uuid) -> String {
+    format!("/api/questions/{question}/events")
+}
+
+/// The route of [`answer_events_path`].
+pub const ANSWER_EVENTS_ROUTE: &str = "/api/questions/{id}/events";
+
 /// Asks `question` of the project's documents (`document_ids`:
-/// comma-separated ids, empty = all); keeps and returns the answer.
+/// comma-separated ids, empty = all); keeps and returns the answer. With a
+/// language model configured the answer is `answering` when returned and is
+/// written meanwhile: follow [`answer_events_path`].
 #[server(prefix = "/api", endpoint = "ask_question")]
 pub async fn ask_question(
     project_id: Uuid,

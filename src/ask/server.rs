@@ -6,11 +6,13 @@
 //! the question's terms they hold, then by `ts_rank_cd` (closeness of the
 //! terms), at most [`PER_DOCUMENT`] per document and [`PASSAGES`] in all. A
 //! passage holding less than [`MIN_COVERAGE`] of the terms is not an answer.
+//! With a language model configured, the passages go to the model, which
+//! writes the answer (`super::written`).
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::api::{Answer, MAX_QUESTION_CHARS, Passage};
+use super::api::{Answer, AnswerMode, AnswerStatus, MAX_QUESTION_CHARS, Passage, WrittenAnswer};
 use crate::auth::authz::Action;
 use crate::documents::api::{HIT_END, HIT_START};
 use crate::error::AppError;
@@ -30,6 +32,35 @@ fn parse_ids(raw: &str) -> Result<Vec<Uuid>, AppError> {
             })
         })
         .collect()
+}
+
+/// Stored in `questions.answer`: the passages and, for a written answer,
+/// the answer. Rows kept before written answers hold the passages alone.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum StoredAnswer {
+    Full {
+        passages: Vec<Passage>,
+        written: Option<WrittenAnswer>,
+    },
+    PassagesOnly(Vec<Passage>),
+}
+
+impl StoredAnswer {
+    fn parts(self) -> (Vec<Passage>, Option<WrittenAnswer>) {
+        match self {
+            StoredAnswer::Full { passages, written } => (passages, written),
+            StoredAnswer::PassagesOnly(passages) => (passages, None),
+        }
+    }
+}
+
+pub(super) fn stored_json(
+    passages: &[Passage],
+    written: Option<&WrittenAnswer>,
+) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(serde_json::json!({ "passages": passages, "written": written }))
+        .map_err(|err| AppError::internal(format!("answer as JSON: {err}")))
 }
 
 pub async fn ask_for_caller(
@@ -62,31 +93,83 @@ pub async fn ask_for_caller(
         }
     }
     let passages = retrieve(&state.db, project, question, &documents).await?;
-    let answer = serde_json::to_value(&passages)
-        .map_err(|err| AppError::internal(format!("answer as JSON: {err}")))?;
+    // A model is asked only when there is something to answer from: "not
+    // found" costs nothing and needs no model.
+    let llm = state.ask.llm.clone().filter(|_| !passages.is_empty());
+    if llm.is_some() {
+        crate::spending::server::check_open(&state.db, project).await?;
+    }
+    let (mode, status, model) = match &llm {
+        Some(client) => (
+            AnswerMode::Llm,
+            AnswerStatus::Answering,
+            client.model().to_owned(),
+        ),
+        None => (AnswerMode::Passages, AnswerStatus::Answered, String::new()),
+    };
     let row = sqlx::query!(
-        r#"INSERT INTO questions (project_id, asked_by, question, document_ids, mode, answer)
-           VALUES ($1, $2, $3, $4, 'passages', $5)
+        r#"INSERT INTO questions (project_id, asked_by, question, document_ids, mode, status, model, answer)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            RETURNING id, created_at AS "created_at: DateTime<Utc>""#,
         project,
         user.id,
         question,
         &documents,
-        answer
+        mode.as_str(),
+        status.as_str(),
+        model,
+        stored_json(&passages, None)?
     )
     .fetch_one(&state.db)
     .await?;
-    tracing::info!(project = %project, question = %row.id, passages = passages.len(), "question answered");
-    Ok(Answer {
+    let answer = Answer {
         id: row.id,
         project_id: project,
         question: question.to_owned(),
         asked_by: Some(user.email),
         asked_at: row.created_at,
         documents,
-        mode: "passages".to_owned(),
+        mode,
+        status,
         passages,
-    })
+        written: None,
+        error: None,
+        model,
+        tokens_in: 0,
+        tokens_out: 0,
+        cost_usd: 0.0,
+    };
+    if let Some(client) = llm {
+        super::written::start(&state, client, &answer, user.id).await?;
+    }
+    tracing::info!(project = %project, question = %answer.id, passages = answer.passages.len(),
+        mode = mode.as_str(), "question asked");
+    Ok(answer)
+}
+
+/// The question with the other spelling of each -ise/-ize word added
+/// ("randomised" → also "randomized"): the English stemmer keeps them
+/// apart, and papers use either.
+fn with_spelling_variants(question: &str) -> String {
+    let mut out = question.to_owned();
+    for word in question.split(|c: char| !c.is_alphabetic()) {
+        let lower = word.to_lowercase();
+        for (british, american) in [("is", "iz"), ("ys", "yz")] {
+            for ending in ["e", "ed", "es", "ing", "ation", "ations"] {
+                let (from, to) = (format!("{british}{ending}"), format!("{american}{ending}"));
+                let variant = if let Some(stem) = lower.strip_suffix(&from) {
+                    Some(format!("{stem}{to}"))
+                } else {
+                    lower.strip_suffix(&to).map(|stem| format!("{stem}{from}"))
+                };
+                if let Some(variant) = variant.filter(|_| lower.len() > 6) {
+                    out.push(' ');
+                    out.push_str(&variant);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The best passages for `question` among the project's (or the chosen) documents.
@@ -103,18 +186,23 @@ pub async fn retrieve(
         r#"WITH terms AS (
                SELECT coalesce(array_agg(DISTINCT t), '{}') AS terms
                FROM unnest(tsvector_to_array(to_tsvector('english', $2))) t
+           ), spelled AS (
+               -- The question's terms and their other spellings: a passage
+               -- matches either; the coverage counts the question's terms.
+               SELECT coalesce(array_agg(DISTINCT t), '{}') AS any_terms
+               FROM unnest(tsvector_to_array(to_tsvector('english', $5))) t
            ), q AS (
-               SELECT terms,
+               SELECT terms, any_terms,
                       CASE WHEN cardinality(terms) = 0 THEN NULL
-                           ELSE array_to_string(ARRAY(SELECT quote_literal(t) FROM unnest(terms) t), ' | ')::tsquery
+                           ELSE array_to_string(ARRAY(SELECT quote_literal(t) FROM unnest(any_terms) t), ' | ')::tsquery
                       END AS query
-               FROM terms
+               FROM terms CROSS JOIN spelled
            )
            SELECT c.document_id, d.original_name, c.page_number, c.chunk_index,
                   ts_headline('english', c.content, q.query, $4) AS "snippet!",
                   ts_rank_cd(c.search, q.query) AS "rank!",
-                  (cardinality(ARRAY(SELECT unnest(tsvector_to_array(c.search))
-                                     INTERSECT SELECT unnest(q.terms)))::real
+                  least(1, cardinality(ARRAY(SELECT unnest(tsvector_to_array(c.search))
+                                     INTERSECT SELECT unnest(q.any_terms)))::real
                      / greatest(cardinality(q.terms), 1))::real AS "coverage!"
            FROM document_chunks c
            JOIN documents d ON d.id = c.document_id
@@ -126,7 +214,8 @@ pub async fn retrieve(
         project,
         question,
         documents,
-        headline
+        headline,
+        with_spelling_variants(question)
     )
     .fetch_all(pool)
     .await?;
@@ -154,30 +243,97 @@ pub async fn retrieve(
     Ok(passages)
 }
 
+struct QuestionRow {
+    id: Uuid,
+    project_id: Uuid,
+    question: String,
+    asked_by: Option<String>,
+    created_at: DateTime<Utc>,
+    document_ids: Vec<Uuid>,
+    mode: String,
+    status: String,
+    answer: serde_json::Value,
+    error: Option<String>,
+    model: String,
+    tokens_in: i32,
+    tokens_out: i32,
+    cost_usd: f64,
+}
+
+impl QuestionRow {
+    fn into_answer(self) -> Result<Answer, AppError> {
+        let stored: StoredAnswer = serde_json::from_value(self.answer)
+            .map_err(|err| AppError::internal(format!("stored answer {}: {err}", self.id)))?;
+        let (passages, written) = stored.parts();
+        Ok(Answer {
+            id: self.id,
+            project_id: self.project_id,
+            question: self.question,
+            asked_by: self.asked_by,
+            asked_at: self.created_at,
+            documents: self.document_ids,
+            mode: AnswerMode::parse(&self.mode)?,
+            status: AnswerStatus::parse(&self.status)?,
+            passages,
+            written,
+            error: self.error,
+            model: self.model,
+            tokens_in: self.tokens_in,
+            tokens_out: self.tokens_out,
+            cost_usd: self.cost_usd,
+        })
+    }
+}
+
+/// One kept question (for its project's viewers).
+pub async fn load(pool: &sqlx::PgPool, id: Uuid) -> Result<Option<Answer>, AppError> {
+    sqlx::query_as!(
+        QuestionRow,
+        r#"SELECT q.id, q.project_id, q.question, u.email AS "asked_by?",
+                  q.created_at AS "created_at: DateTime<Utc>", q.document_ids, q.mode, q.status,
+                  q.answer, q.error, q.model, q.tokens_in, q.tokens_out, q.cost_usd
+           FROM questions q LEFT JOIN users u ON u.id = q.asked_by
+           WHERE q.id = $1"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(QuestionRow::into_answer)
+    .transpose()
+}
+
 pub async fn list_for_caller(project: Uuid) -> Result<Vec<Answer>, AppError> {
     let (state, _) = crate::projects::server::caller_for_project(project, Action::View).await?;
-    let rows = sqlx::query!(
-        r#"SELECT q.id, q.question, u.email AS "asked_by?", q.created_at AS "created_at: DateTime<Utc>",
-                  q.document_ids, q.mode, q.answer
+    sqlx::query_as!(
+        QuestionRow,
+        r#"SELECT q.id, q.project_id, q.question, u.email AS "asked_by?",
+                  q.created_at AS "created_at: DateTime<Utc>", q.document_ids, q.mode, q.status,
+                  q.answer, q.error, q.model, q.tokens_in, q.tokens_out, q.cost_usd
            FROM questions q LEFT JOIN users u ON u.id = q.asked_by
            WHERE q.project_id = $1 ORDER BY q.created_at DESC LIMIT 100"#,
         project
     )
     .fetch_all(&state.db)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Answer {
-                id: r.id,
-                project_id: project,
-                question: r.question,
-                asked_by: r.asked_by,
-                asked_at: r.created_at,
-                documents: r.document_ids,
-                mode: r.mode,
-                passages: serde_json::from_value(r.answer)
-                    .map_err(|err| AppError::internal(format!("stored answer {}: {err}", r.id)))?,
-            })
-        })
-        .collect()
+    .await?
+    .into_iter()
+    .map(QuestionRow::into_answer)
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_spelling_variants;
+
+    #[test]
+    fn british_and_american_spellings_are_both_looked_for() {
+        assert_eq!(
+            with_spelling_variants("Were patients randomised?"),
+            "Were patients randomised? randomized"
+        );
+        assert_eq!(
+            with_spelling_variants("randomization and analysed"),
+            "randomization and analysed randomisation analyzed"
+        );
+        assert_eq!(with_spelling_variants("the rise"), "the rise");
+    }
 }

@@ -52,6 +52,8 @@ pub const READ_ONLY_ENDPOINTS: &[&str] = &[
     "list_evaluations",
     "get_evaluation",
     "list_questions",
+    "get_budget_status",
+    "get_usage_report",
     "list_api_tokens",
     "list_users",
     "list_audit_log",

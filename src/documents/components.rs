@@ -24,12 +24,6 @@ fn status_class(status: &str) -> &'static str {
     }
 }
 
-fn in_progress(documents: &[DocumentSummary]) -> bool {
-    documents
-        .iter()
-        .any(|d| matches!(d.status.as_str(), "pending" | "processing"))
-}
-
 /// A percent-encoded query value (the upload's file name).
 pub fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -283,16 +277,19 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
 pub fn ProjectDocuments(project: Uuid, can_edit: bool) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let documents = Resource::new(move || refresh.get(), move |_| list_documents(project));
-    // Conversions finish in the background: look again while any is running.
-    every(2000, move || {
-        let busy = documents
-            .get_untracked()
-            .and_then(|r| r.ok())
-            .is_some_and(|list| in_progress(&list));
-        if busy {
-            refresh.update(|n| *n += 1);
-        }
-    });
+    // Conversions finish in the background: the list is read again when one
+    // of this project's jobs starts or ends (the job event stream), and
+    // after a reconnection, which may have missed some.
+    crate::jobs::components::follow_job_updates(
+        move |update| {
+            let starts = update.status == crate::jobs::api::JobStatus::Running
+                && update.done.unwrap_or(0) == 0;
+            if update.project_id == Some(project) && (starts || update.status.is_finished()) {
+                refresh.update(|n| *n += 1);
+            }
+        },
+        move || refresh.update(|n| *n += 1),
+    );
     let uploaded = Callback::new(move |_| refresh.update(|n| *n += 1));
     view! {
         <section class="panel" aria-labelledby="documents-heading">

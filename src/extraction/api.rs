@@ -19,6 +19,8 @@ pub enum RunStatus {
     Partial,
     Failed,
     Cancelled,
+    /// Stopped because a spending budget was reached; resumable once raised.
+    BudgetReached,
 }
 
 impl RunStatus {
@@ -30,6 +32,7 @@ impl RunStatus {
             RunStatus::Partial => "partial",
             RunStatus::Failed => "failed",
             RunStatus::Cancelled => "cancelled",
+            RunStatus::BudgetReached => "budget_reached",
         }
     }
 
@@ -41,6 +44,7 @@ impl RunStatus {
             "partial" => RunStatus::Partial,
             "failed" => RunStatus::Failed,
             "cancelled" => RunStatus::Cancelled,
+            "budget_reached" => RunStatus::BudgetReached,
             other => {
                 return Err(AppError::Internal {
                     reference: format!("unknown run status {other}"),
@@ -57,6 +61,7 @@ impl RunStatus {
             RunStatus::Partial => "Finished with failures",
             RunStatus::Failed => "Failed",
             RunStatus::Cancelled => "Cancelled",
+            RunStatus::BudgetReached => "Stopped: budget reached",
         }
     }
 

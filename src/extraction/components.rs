@@ -22,6 +22,7 @@ fn status_class(status: RunStatus) -> &'static str {
         RunStatus::Failed => "badge badge-bad",
         RunStatus::Partial => "badge badge-bad",
         RunStatus::Cancelled => "badge badge-cancelled",
+        RunStatus::BudgetReached => "badge badge-bad",
         _ => "badge badge-busy",
     }
 }
@@ -357,11 +358,17 @@ fn RunView(
                                         cancel.dispatch(CancelRun { id: run_id });
                                     }>"Cancel run"</button>
                                 })}
-                            {(run.status.is_finished() && c.steps_failed > 0)
+                            {(run.status.is_finished() && c.steps_failed > 0 && run.status != RunStatus::BudgetReached)
                                 .then(|| view! {
                                     <button type="button" class="button" on:click=move |_| {
                                         retry.dispatch(RetryRunFailures { id: run_id });
                                     }>"Retry failed steps"</button>
+                                })}
+                            {(run.status == RunStatus::BudgetReached)
+                                .then(|| view! {
+                                    <button type="button" class="button" data-testid="resume-run" on:click=move |_| {
+                                        retry.dispatch(RetryRunFailures { id: run_id });
+                                    }>"Resume the run"</button>
                                 })}
                         </div>
                     }

@@ -25,6 +25,7 @@ use super::runs::RUN_KIND;
 use crate::forms::model::{FieldDef, FormDefinition};
 use crate::forms::plan::{self, ExtractionPlan, PlanStep};
 use crate::jobs::worker::{JobContext, JobError, JobResult, Registry};
+use crate::spending::server::{self as spending, Purpose};
 
 /// What the run job needs besides the database: the configured model (if any)
 /// and the process-wide limit on extraction work in flight.
@@ -52,6 +53,9 @@ fn retry(err: sqlx::Error) -> JobError {
 }
 
 struct Loaded {
+    project: Uuid,
+    /// Who started the run: its model calls are recorded as theirs.
+    started_by: Option<Uuid>,
     definition: FormDefinition,
     plan: ExtractionPlan,
     form_version: Uuid,
@@ -66,7 +70,8 @@ async fn load(
     run: Uuid,
 ) -> Result<Option<Loaded>, JobError> {
     let row = sqlx::query!(
-        r#"SELECT r.status, r.extractor, r.form_version_id, v.definition, v.plan
+        r#"SELECT r.status, r.extractor, r.form_version_id, r.project_id, r.created_by,
+                  v.definition, v.plan
            FROM extraction_runs r JOIN form_versions v ON v.id = r.form_version_id
            WHERE r.id = $1"#,
         run
@@ -112,6 +117,8 @@ async fn load(
     })
     .collect();
     Ok(Some(Loaded {
+        project: row.project_id,
+        started_by: row.created_by,
         definition,
         plan,
         form_version: row.form_version_id,
@@ -158,6 +165,7 @@ async fn run(ctx: JobContext, services: ExtractionServices) -> JobResult {
     .await;
     let loaded = Arc::new(loaded);
     let finished = Arc::new(finished);
+    let budget = Arc::new(BudgetStop::default());
     // Documents in parallel; the shared semaphore bounds the steps in flight.
     let parallel_documents = services.slots.available_permits().max(1);
     let errors: Vec<JobError> = futures::stream::iter(loaded.documents.clone())
@@ -167,11 +175,19 @@ async fn run(ctx: JobContext, services: ExtractionServices) -> JobResult {
             let finished = finished.clone();
             let done = done.clone();
             let slots = services.slots.clone();
+            let budget = budget.clone();
             async move {
-                run_document(
-                    &ctx, &loaded, &slots, run_id, document, &seeds, &finished, &done, total,
-                )
-                .await
+                let work = Work {
+                    ctx: &ctx,
+                    loaded: &loaded,
+                    slots: &slots,
+                    budget: &budget,
+                    run_id,
+                    finished: &finished,
+                    done: &done,
+                    total,
+                };
+                run_document(&work, document, &seeds).await
             }
         })
         .buffer_unordered(parallel_documents)
@@ -198,6 +214,17 @@ async fn run(ctx: JobContext, services: ExtractionServices) -> JobResult {
     if let Some(err) = errors.into_iter().next() {
         // Database trouble: the job is retried and resumes from the stored steps.
         return Err(err);
+    }
+    if let Some(reason) = budget.reason() {
+        // The steps not done stay undone: resuming the run (once the budget
+        // is raised) does exactly them.
+        mark_finished(&ctx.db, run_id, "budget_reached").await?;
+        let left = i64::from(total) - i64::from(done.load(Ordering::Relaxed));
+        ctx.log(&format!(
+            "Run stopped: {reason} {left} steps are left; resume the run once the budget is raised."
+        ))
+        .await;
+        return Ok(());
     }
     let failed = sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!" FROM run_steps WHERE run_id = $1 AND status = 'failed'"#,
@@ -236,6 +263,8 @@ async fn mark_finished(pool: &PgPool, run: Uuid, status: &str) -> JobResult {
 /// The converted text of a document, loaded once for all its steps.
 struct DocumentText {
     name: String,
+    /// Length of the text, for the ceiling of a model call's cost.
+    chars: usize,
     text_version: i32,
     pages: Vec<PageText>,
     chunks: Vec<Chunk>,
@@ -251,7 +280,7 @@ async fn load_text(pool: &PgPool, document: Uuid) -> Result<Option<DocumentText>
     else {
         return Ok(None);
     };
-    let pages = sqlx::query!(
+    let pages: Vec<PageText> = sqlx::query!(
         "SELECT page_number, markdown FROM document_pages WHERE document_id = $1 ORDER BY page_number",
         document
     )
@@ -276,26 +305,55 @@ async fn load_text(pool: &PgPool, document: Uuid) -> Result<Option<DocumentText>
         content: c.content,
     })
     .collect();
+    let chars = pages.iter().map(|p: &PageText| p.text.len()).sum();
     Ok(Some(DocumentText {
         name: doc.original_name,
+        chars,
         text_version: doc.text_version,
         pages,
         chunks,
     }))
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn run_document(
-    ctx: &JobContext,
-    loaded: &Loaded,
-    slots: &Semaphore,
+/// Set when a budget refused a model call: no further step starts.
+#[derive(Default)]
+struct BudgetStop(std::sync::Mutex<Option<String>>);
+
+impl BudgetStop {
+    fn reason(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|r| r.clone())
+    }
+
+    fn stop(&self, reason: String) {
+        if let Ok(mut r) = self.0.lock() {
+            r.get_or_insert(reason);
+        }
+    }
+}
+
+/// What every document of a run shares.
+struct Work<'a> {
+    ctx: &'a JobContext,
+    loaded: &'a Loaded,
+    slots: &'a Semaphore,
+    budget: &'a BudgetStop,
     run_id: Uuid,
-    document: Uuid,
-    seeds: &Seeds,
-    finished: &HashSet<(Uuid, String)>,
-    done: &AtomicI32,
+    finished: &'a HashSet<(Uuid, String)>,
+    done: &'a AtomicI32,
     total: i32,
-) -> JobResult {
+}
+
+async fn run_document(work: &Work<'_>, document: Uuid, seeds: &Seeds) -> JobResult {
+    let Work {
+        ctx,
+        loaded,
+        slots,
+        budget,
+        run_id,
+        finished,
+        done,
+        total,
+    } = *work;
     let steps: Vec<&PlanStep> = loaded
         .plan
         .steps
@@ -357,7 +415,50 @@ async fn run_document(
                 .acquire()
                 .await
                 .map_err(|_| JobError::Retry("the process is shutting down".to_owned()))?;
-            loaded.extractor.extract(&request).await
+            if budget.reason().is_some() {
+                return Ok(());
+            }
+            // A model call first reserves its ceiling in the budgets (after
+            // the slot: a step waiting for one holds no share of them).
+            let reservation = match &loaded.extractor {
+                Extractor::OpenAi {
+                    client,
+                    context_tokens,
+                } => {
+                    let purpose = Purpose {
+                        project: loaded.project,
+                        run: Some(run_id),
+                        question: None,
+                        user: loaded.started_by,
+                    };
+                    let prompt_chars = text.chars.min(context_tokens.saturating_mul(4)) + 6_000;
+                    let ceiling = client.ceiling_cost(prompt_chars);
+                    match spending::reserve(&ctx.db, purpose, &loaded.model, ceiling, || {
+                        ctx.is_cancelled()
+                    })
+                    .await
+                    .map_err(retry)?
+                    {
+                        Ok(reservation) => Some(reservation),
+                        Err(reached) => {
+                            budget.stop(reached.message());
+                            return Ok(());
+                        }
+                    }
+                }
+                Extractor::Offline => None,
+            };
+            let outcome = loaded.extractor.extract(&request).await;
+            if let Some(reservation) = reservation {
+                let (tokens_in, tokens_out, cost) = match &outcome {
+                    Ok(output) => (output.tokens_in, output.tokens_out, output.cost_usd),
+                    Err(_) => (0, 0, 0.0),
+                };
+                spending::settle(&ctx.db, reservation, tokens_in, tokens_out, cost)
+                    .await
+                    .map_err(retry)?;
+            }
+            outcome
         };
         let elapsed_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
         match outcome {
@@ -683,6 +784,15 @@ async fn store_failure(
 }
 
 impl ExtractionServices {
+    /// The model client, shared with questions so that one limit holds
+    /// for every request of the process.
+    pub fn client(&self) -> Option<super::llm::LlmClient> {
+        match &self.llm {
+            Some(Extractor::OpenAi { client, .. }) => Some(client.clone()),
+            _ => None,
+        }
+    }
+
     /// Built once per process from the configuration: the model client (shared
     /// by every run, so its concurrency limit is the process's) and the slots.
     pub fn from_config(config: &crate::config::Config) -> Result<Self, String> {

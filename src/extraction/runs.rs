@@ -320,6 +320,9 @@ pub async fn start(
             }
         },
     };
+    if new.extractor == ExtractorKind::Openai {
+        crate::spending::server::check_open(pool, new.project).await?;
+    }
     let ready = sqlx::query!(
         r#"SELECT id, original_name, doi, title FROM documents
            WHERE project_id = $1 AND status = 'ready' ORDER BY original_name"#,

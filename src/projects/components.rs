@@ -336,6 +336,7 @@ fn ProjectView(
                 {format!("Owner: {} · your access: {}", project.owner_email, project.access)}
             </p>
             {(!can_edit).then(|| view! { <p class="notice">"You can read this project but not change it."</p> })}
+            <crate::spending::components::BudgetWarning project=id />
             {hint.map(|(text, target)| view! {
                 <p class="next-step" data-testid="next-step">
                     "Next step: " <a href=target.href(id)>{text}</a>

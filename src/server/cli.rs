@@ -246,6 +246,7 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
             metrics,
             job_events,
             documents,
+            ask: crate::ask::written::AskServices::new(extraction.client()),
             shutdown: shutdown.clone(),
         };
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {

@@ -46,6 +46,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::jobs::events::stream),
         )
         .route(
+            crate::ask::api::ANSWER_EVENTS_ROUTE,
+            get(crate::ask::written::events),
+        )
+        .route(
             crate::documents::routes::UPLOAD_ROUTE,
             axum::routing::post(crate::documents::routes::upload),
         )

@@ -22,6 +22,8 @@ pub struct AppState {
     pub token_keys: crate::auth::tokens::TokenKeys,
     /// File storage and the PDF conversion settings.
     pub documents: crate::documents::server::DocumentServices,
+    /// The model client for questions and the answers being written.
+    pub ask: crate::ask::written::AskServices,
     /// Cancelled when the process shuts down (ends long-lived streams).
     pub shutdown: CancellationToken,
 }

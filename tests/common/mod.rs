@@ -39,6 +39,7 @@ pub fn state(db: PgPool) -> AppState {
         documents: documents(evistream::documents::storage::Storage::local(
             test_files_dir(),
         )),
+        ask: evistream::ask::written::AskServices::default(),
         shutdown: CancellationToken::new(),
     }
 }

@@ -339,7 +339,7 @@ impl LlmClient {
         }
     }
 
-    fn cost(&self, tokens_in: u32, tokens_out: u32) -> f64 {
+    pub(super) fn cost(&self, tokens_in: u32, tokens_out: u32) -> f64 {
         self.inner
             .settings
             .prices

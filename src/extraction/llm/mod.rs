@@ -15,6 +15,7 @@
 
 mod client;
 mod errors;
+mod stream;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;
@@ -32,6 +33,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 pub use errors::LlmError;
+pub use stream::StreamedText;
 pub use transport::parse_retry_after;
 
 /// A `Retry-After` longer than this is cut short: a job holding its slot for longer than

@@ -7,7 +7,7 @@
 
 mod cell;
 mod export;
-mod pdf;
+pub mod pdf;
 
 use std::collections::HashSet;
 
