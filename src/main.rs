@@ -36,6 +36,19 @@ fn main() -> ExitCode {
         Some(Command::ConfinementProbe { input, paths }) => {
             return evistream::documents::confine::probe_main(&input, &paths);
         }
+        // A build step: needs no configuration, database or runtime.
+        Some(Command::Precompress { site }) => {
+            return match evistream::server::assets::precompress(&site) {
+                Ok(done) => {
+                    println!("{done}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("evistream precompress {}: {err}", site.display());
+                    ExitCode::FAILURE
+                }
+            };
+        }
         _ => {}
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -180,3 +180,62 @@ async fn server_functions_answer_over_http_with_their_status(pool: PgPool) {
     assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body_text(invalid).await.contains("steps must be between"));
 }
+
+/// The build's assets go out as their precompressed copies by content
+/// negotiation, marked immutable; a browser that accepts neither gets the
+/// file itself.
+#[tokio::test]
+async fn assets_are_served_precompressed_by_content_negotiation() {
+    use tower::ServiceExt;
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let wasm = "(module) ".repeat(2000);
+    std::fs::write(pkg.join("evistream.0123abcd.wasm"), &wasm).unwrap();
+    let done = evistream::server::assets::precompress(site.path()).unwrap();
+    assert_eq!(done.files, 1);
+    let mut state = common::state(unreachable_pool());
+    state.leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("evistream")
+        .site_root(site.path().to_string_lossy().to_string())
+        .build();
+    let router = evistream::server::http::router(state);
+    let fetch = |encoding: &'static str| {
+        let router = router.clone();
+        async move {
+            let mut request = http::Request::get("/pkg/evistream.0123abcd.wasm");
+            if !encoding.is_empty() {
+                request = request.header(http::header::ACCEPT_ENCODING, encoding);
+            }
+            let response = router
+                .oneshot(request.body(axum::body::Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let headers = response.headers().clone();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (headers, bytes)
+        }
+    };
+    let (headers, body) = fetch("gzip, deflate, br").await;
+    assert_eq!(headers[http::header::CONTENT_ENCODING], "br");
+    assert_eq!(
+        body.as_ref(),
+        std::fs::read(pkg.join("evistream.0123abcd.wasm.br")).unwrap()
+    );
+    assert!(body.len() < wasm.len() / 10);
+    assert_eq!(
+        headers[http::header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    let (headers, body) = fetch("gzip").await;
+    assert_eq!(headers[http::header::CONTENT_ENCODING], "gzip");
+    assert_eq!(
+        body.as_ref(),
+        std::fs::read(pkg.join("evistream.0123abcd.wasm.gz")).unwrap()
+    );
+    let (headers, body) = fetch("").await;
+    assert!(headers.get(http::header::CONTENT_ENCODING).is_none());
+    assert_eq!(body.as_ref(), wasm.as_bytes());
+}

@@ -52,6 +52,12 @@ pub enum Command {
     },
     /// Exit 0 when the local server answers /healthz (for container health checks).
     Healthcheck,
+    /// Write brotli and gzip copies beside the built site's assets (run after
+    /// `cargo leptos build`; the server sends them to browsers that accept them).
+    Precompress {
+        /// The built site folder (LEPTOS_SITE_ROOT, e.g. target/site).
+        site: std::path::PathBuf,
+    },
     /// Convert one PDF under resource limits and print the result as one JSON
     /// line: the isolated child the server starts for every upload.
     #[command(hide = true)]
@@ -121,6 +127,12 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             } else {
                 bail!("the confinement probe failed")
             }
+        }
+        Command::Precompress { site } => {
+            let done = crate::server::assets::precompress(&site)
+                .with_context(|| format!("precompressing {}", site.display()))?;
+            println!("{done}");
+            Ok(())
         }
     }
 }

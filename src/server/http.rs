@@ -45,6 +45,10 @@ pub fn router(state: AppState) -> Router {
             crate::jobs::api::JOB_EVENTS_PATH,
             get(crate::jobs::events::stream),
         )
+        .nest_service(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            crate::server::assets::pkg_service(&state.leptos_options),
+        )
         .route(
             crate::ask::api::ANSWER_EVENTS_ROUTE,
             get(crate::ask::written::events),

@@ -1,6 +1,7 @@
 //! Server-side plumbing: state, HTTP stack, telemetry, shutdown, and the
 //! commands of the binary.
 
+pub mod assets;
 pub mod cli;
 pub mod client_addr;
 pub mod http;
