@@ -58,6 +58,21 @@ pub enum Command {
         /// The built site folder (LEPTOS_SITE_ROOT, e.g. target/site).
         site: std::path::PathBuf,
     },
+    /// Write a backup of the database and every stored file into DIR (new or
+    /// empty) while the app keeps running; its manifest.json is written last.
+    Backup {
+        /// The folder to write the backup into.
+        #[arg(long, value_name = "DIR")]
+        to: std::path::PathBuf,
+    },
+    /// Load a backup into an empty instance: a blank database (as createdb
+    /// makes it) and a storage holding none of the backup's files. Checks the
+    /// whole backup first and changes nothing when anything is wrong.
+    Restore {
+        /// The folder of a backup made by `evistream backup`.
+        #[arg(long, value_name = "DIR")]
+        from: std::path::PathBuf,
+    },
     /// Convert one PDF under resource limits and print the result as one JSON
     /// line: the isolated child the server starts for every upload.
     #[command(hide = true)]
@@ -99,6 +114,23 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             password_stdin,
         } => create_user(&config, &email, admin, password_stdin).await,
         Command::Healthcheck => healthcheck().await,
+        Command::Backup { to } => {
+            let storage = crate::documents::storage::Storage::from_config(&config.storage)
+                .await
+                .context("setting up file storage")?;
+            let report = crate::system::backup::backup(&config.database_url, &storage, &to).await?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let storage = crate::documents::storage::Storage::from_config(&config.storage)
+                .await
+                .context("setting up file storage")?;
+            let report =
+                crate::system::backup::restore(&config.database_url, &storage, &from).await?;
+            println!("{report}");
+            Ok(())
+        }
         Command::PdfChild {
             mode,
             max_pages,
