@@ -18,6 +18,7 @@ use evistream::config::Config;
 use evistream::extraction::api::ExtractedValue;
 use evistream::extraction::extractor::Extractor;
 use evistream::extraction::run_job::ExtractionServices;
+use evistream::forms::model::{FieldDef, FieldType, FormDefinition};
 use evistream::jobs::events::{self, JobEvents};
 use evistream::jobs::worker::{Registry, WorkerSettings, Workers};
 use evistream::server::state::AppState;
@@ -90,6 +91,7 @@ pub struct App {
     pub cookie: String,
     pub project: Uuid,
     pub owner: Uuid,
+    pub email: String,
     shutdown: CancellationToken,
     workers: Option<Workers>,
     files: tempfile::TempDir,
@@ -180,6 +182,7 @@ impl App {
             cookie,
             project,
             owner,
+            email,
             shutdown,
             workers: Some(workers),
             files,
@@ -191,6 +194,115 @@ impl App {
         if let Some(workers) = self.workers.take() {
             workers.stop(Duration::from_secs(5)).await;
         }
+    }
+
+    /// A form of `fields` number fields, a finished offline run over
+    /// `documents` ready documents (ten seeded pages each, with their
+    /// passages) and a value for every document and field (a third of them
+    /// needing review); (the run, one value's id).
+    pub async fn seed_run(&self, documents: i64, fields: usize) -> (Uuid, i64) {
+        let app = self;
+        let pool = &app.pool;
+        let form = FormDefinition {
+            name: "Bench".into(),
+            description: String::new(),
+            fields: (0..fields)
+                .map(|i| {
+                    FieldDef::new(
+                        &format!("field_{i}"),
+                        &format!("Field {i}"),
+                        FieldType::Number,
+                    )
+                })
+                .collect(),
+        };
+        let plan = evistream::forms::plan::deterministic_plan(&form);
+        let form_id: Uuid = sqlx::query_scalar(
+            "INSERT INTO forms (project_id, name) VALUES ($1, 'Bench') RETURNING id",
+        )
+        .bind(app.project)
+        .fetch_one(pool)
+        .await
+        .expect("form");
+        let version: Uuid = sqlx::query_scalar(
+        "INSERT INTO form_versions (form_id, version, definition, plan_status, plan) VALUES ($1, 1, $2, 'active', $3) RETURNING id",
+    )
+    .bind(form_id)
+    .bind(serde_json::to_value(&form).expect("json"))
+    .bind(serde_json::to_value(&plan).expect("json"))
+    .fetch_one(pool)
+    .await
+    .expect("version");
+        let run: Uuid = sqlx::query_scalar(
+        "INSERT INTO extraction_runs (project_id, form_version_id, extractor, status) VALUES ($1, $2, 'offline', 'succeeded') RETURNING id",
+    )
+    .bind(app.project)
+    .bind(version)
+    .fetch_one(pool)
+    .await
+    .expect("run");
+        sqlx::query(
+        r#"INSERT INTO documents (project_id, original_name, storage_key, sha256, size_bytes, status, page_count)
+           SELECT $1, 'paper-' || lpad(i::text, 4, '0') || '.pdf', 'bench/' || i, md5(i::text), 1000, 'ready', 10
+           FROM generate_series(1, $2) i"#,
+    )
+    .bind(app.project)
+    .bind(documents)
+    .execute(pool)
+    .await
+    .expect("documents");
+        sqlx::query(
+        r#"INSERT INTO document_pages (document_id, page_number, markdown)
+           SELECT d.id, p, 'Page ' || p || ' of a seeded paper: 120 patients were randomised; the mean was 4.5 (SD 1.2).'
+           FROM documents d, generate_series(1, 10) p WHERE d.project_id = $1"#,
+    )
+    .bind(app.project)
+    .execute(pool)
+    .await
+    .expect("pages");
+        sqlx::query("INSERT INTO run_documents (run_id, document_id) SELECT $1, id FROM documents WHERE project_id = $2")
+        .bind(run)
+        .bind(app.project)
+        .execute(pool)
+        .await
+        .expect("run documents");
+        sqlx::query(
+        r#"INSERT INTO extracted_values (run_id, document_id, form_version_id, step_key, field_path, value,
+               not_reported, quote, page, char_start, char_end, grounded, supported, confidence, extractor, text_version)
+           SELECT $1, d.id, $2, 'step_1', 'field_' || f, to_jsonb(120), false,
+                  '120 patients were randomised', 1 + f % 10, 38, 66,
+                  f % 3 <> 0, f % 3 <> 0, 0.9, 'offline', 0
+           FROM documents d, generate_series(0, $3 - 1) f WHERE d.project_id = $4"#,
+    )
+    .bind(run)
+    .bind(version)
+    .bind(fields as i32)
+    .bind(app.project)
+    .execute(pool)
+    .await
+    .expect("values");
+        sqlx::query(
+        r#"INSERT INTO document_chunks (document_id, chunk_index, project_id, page_number, char_start, char_end, content)
+           SELECT p.document_id, p.page_number - 1, $1, p.page_number, 0, length(p.markdown), p.markdown
+           FROM document_pages p JOIN documents d ON d.id = p.document_id WHERE d.project_id = $1"#,
+    )
+    .bind(app.project)
+    .execute(pool)
+    .await
+    .expect("chunks");
+        sqlx::query("ANALYZE").execute(pool).await.expect("analyze");
+        let value: i64 =
+            sqlx::query_scalar("SELECT max(id) FROM extracted_values WHERE run_id = $1")
+                .bind(run)
+                .fetch_one(pool)
+                .await
+                .expect("a value");
+        (run, value)
+    }
+
+    /// Another signed-in session of the owner: its cookie.
+    pub async fn new_session(&self) -> String {
+        sign_in(&self.router, &self.email).await
     }
 
     /// Calls a server function as the signed-in owner: (status, JSON body).
