@@ -1,5 +1,6 @@
 //! The operator endpoints and the HTTP middleware, through the real router.
 #![cfg(feature = "ssr")]
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
