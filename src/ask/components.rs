@@ -47,7 +47,13 @@ pub fn AskPage() -> impl IntoView {
 fn AskView(project: Uuid, name: String, can_ask: bool) -> impl IntoView {
     let toasts = use_toasts();
     let question = RwSignal::new(String::new());
-    let chosen = RwSignal::new(Vec::<Uuid>::new());
+    // `?document=<id>` (from a document's page) asks about that document.
+    let from_address: Vec<Uuid> = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("document"))
+        .and_then(|d| Uuid::parse_str(&d).ok())
+        .into_iter()
+        .collect();
+    let chosen = RwSignal::new(from_address);
     let asking = RwSignal::new(false);
     let latest = RwSignal::new(None::<Answer>);
     // The written answer as it streams in, before the kept one replaces it.

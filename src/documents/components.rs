@@ -637,6 +637,7 @@ fn DocumentView(
             </p>
             <div class="actions">
                 <button type="button" class="button" on:click=download>"Download PDF"</button>
+                <a class="button button-secondary" href=format!("/projects/{}/ask?document={id}", doc.project_id)>"Ask about this document"</a>
                 {detail
                     .can_edit
                     .then(|| {
