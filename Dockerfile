@@ -30,6 +30,7 @@ COPY . .
 RUN mkdir -p public/pdfjs \
  && cp end2end/node_modules/pdfjs-dist/build/pdf.min.mjs end2end/node_modules/pdfjs-dist/build/pdf.worker.min.mjs public/pdfjs/ \
  && cargo leptos build --release \
+ && target/release/evistream precompress target/site \
  && mkdir -p /out \
  && cp target/release/evistream target/release/hash.txt /out/ \
  && cp -r target/site /out/site
