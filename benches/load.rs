@@ -73,7 +73,7 @@ fn request(kind: &str, targets: &Targets, cookie: &str, n: u64) -> Request<Full<
         "healthz (reference)" => page("/healthz".to_owned()),
         "project list" => form(
             "/api/list_projects".to_owned(),
-            "sort=recent&page=1".to_owned(),
+            "sort=activity&page=1".to_owned(),
         ),
         "project page" => page(format!("/projects/{project}")),
         "document page" => {
@@ -117,12 +117,16 @@ async fn session(
     until: Instant,
 ) -> BTreeMap<&'static str, Tally> {
     let mut tallies: BTreeMap<&'static str, Tally> = BTreeMap::new();
-    let stream = TcpStream::connect(addr).await.expect("connect");
-    stream.set_nodelay(true).expect("nodelay");
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .expect("handshake");
-    tokio::spawn(connection);
+    let connect = || async {
+        let stream = TcpStream::connect(addr).await.expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .expect("handshake");
+        tokio::spawn(connection);
+        sender
+    };
+    let mut sender = connect().await;
     // A small LCG: every session its own, repeatable sequence.
     let mut state = seed
         .wrapping_mul(6364136223846793005)
@@ -175,6 +179,10 @@ async fn session(
         if let Err(err) = outcome {
             tally.errors += 1;
             tally.first_error.get_or_insert(err);
+            // The server closed the connection: a browser opens another.
+            if sender.is_closed() {
+                sender = connect().await;
+            }
         }
     }
     tallies
