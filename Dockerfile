@@ -29,7 +29,7 @@ COPY . .
 # pdf.js (pdfjs-dist from npm) is served by the app for the review pane.
 RUN mkdir -p public/pdfjs \
  && cp end2end/node_modules/pdfjs-dist/build/pdf.min.mjs end2end/node_modules/pdfjs-dist/build/pdf.worker.min.mjs public/pdfjs/ \
- && cargo leptos build --release \
+ && cargo leptos build --release --split \
  && target/release/evistream precompress target/site \
  && mkdir -p /out \
  && cp target/release/evistream target/release/hash.txt /out/ \

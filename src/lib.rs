@@ -37,14 +37,23 @@ pub mod db;
 pub mod server;
 
 /// Browser entry point: attaches the reactive system to the server-rendered HTML.
+///
+/// Hydration is asynchronous because the pages are lazy routes
+/// (`app::routes`): the wasm chunks of the page's group are loaded (the page's
+/// `<head>` has already asked the browser to preload them) before its HTML is
+/// hydrated.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Marks the page as interactive: until then buttons do nothing (a large
-    // wasm takes a moment to start), and the browser tests wait for this.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "true");
-    }
+    wasm_bindgen_futures::spawn_local(async {
+        let app = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
+        app.forget();
+        // Marks the page as interactive: until then buttons do nothing (the
+        // wasm takes a moment to load and start), and the browser tests wait
+        // for this.
+        if let Some(root) = leptos::prelude::document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 }

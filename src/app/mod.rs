@@ -2,20 +2,22 @@
 
 mod layout;
 mod pages;
+mod routes;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
-use crate::admin::components::AdminPage;
-use crate::auth::components::{RegisterPage, SignInPage, provide_user_context};
-use crate::jobs::components::{JobDetailPage, JobsPage};
-use crate::projects::components::{ProjectPage, ProjectsPage};
-use crate::system::components::HomePage;
+use crate::auth::components::provide_user_context;
 use crate::ui::toast::{ToastRegion, provide_toasts};
 use layout::AppLayout;
-use pages::{NotFound, SettingsPage};
+use pages::NotFound;
+use routes::{
+    AdminRoute, AskRoute, CitationRoute, DocumentRoute, EvaluateRoute, EvaluationRoute, FormRoute,
+    HomeRoute, JobRoute, JobsRoute, ProjectRoute, ProjectsRoute, RegisterRoute, ReviewRoute,
+    RunRoute, SettingsRoute, SignInRoute, UsageRoute,
+};
 
 /// Pages only a signed-in user can see: a signed-out visit goes to the
 /// sign-in page and comes back afterwards.
@@ -134,65 +136,88 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <AppLayout>
+                // Every page is a lazy route (routes.rs): its group's code is in
+                // wasm chunks of its own, fetched when the page is first opened.
                 <Routes fallback=NotFound>
                     // Async: the whole page (welcome or dashboard) is in the
                     // first response, also without JavaScript.
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/projects") view=ProjectsPage />
-                    <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/projects") view={Lazy::<ProjectsRoute>::new()} />
+                    <Route
+                        path=path!("/projects/:id")
+                        view={Lazy::<ProjectRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     // The project page's tabs, each its own address.
-                    <Route path=path!("/projects/:id/forms") view=ProjectPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/runs") view=ProjectPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/search") view=ProjectPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/activity") view=ProjectPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:id/settings") view=ProjectPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/projects/:id/forms")
+                        view={Lazy::<ProjectRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/projects/:id/runs")
+                        view={Lazy::<ProjectRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/projects/:id/search")
+                        view={Lazy::<ProjectRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/projects/:id/activity")
+                        view={Lazy::<ProjectRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/projects/:id/settings")
+                        view={Lazy::<ProjectRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/projects/:id/documents/:doc")
-                        view=crate::documents::components::DocumentPage
+                        view={Lazy::<DocumentRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/projects/:id/forms/:form")
-                        view=crate::forms::components::FormPage
+                        view={Lazy::<FormRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/projects/:id/runs/:run")
-                        view=crate::extraction::components::RunPage
+                        view={Lazy::<RunRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/projects/:id/runs/:run/review")
-                        view=crate::review::components::ReviewPage
+                        view={Lazy::<ReviewRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/projects/:id/runs/:run/evaluate")
-                        view=crate::evaluation::components::EvaluatePage
+                        view={Lazy::<EvaluateRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/projects/:id/evaluations/:evaluation")
-                        view=crate::evaluation::components::EvaluationPage
+                        view={Lazy::<EvaluationRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/projects/:id/ask")
-                        view=crate::ask::components::AskPage
+                        view={Lazy::<AskRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route
-                        path=path!("/projects/:id/ask/cite")
-                        view=crate::ask::components::CitationPage
-                    />
-                    <Route path=path!("/usage") view=crate::spending::components::UsagePage />
-                    <Route path=path!("/jobs") view=JobsPage />
+                    <Route path=path!("/projects/:id/ask/cite") view={Lazy::<CitationRoute>::new()} />
+                    <Route path=path!("/usage") view={Lazy::<UsageRoute>::new()} />
+                    <Route path=path!("/jobs") view={Lazy::<JobsRoute>::new()} />
                     // Async: the page waits for its data, so a missing job answers 404.
-                    <Route path=path!("/jobs/:id") view=JobDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings") view=SettingsPage />
-                    <Route path=path!("/admin") view=AdminPage />
-                    <Route path=path!("/signin") view=SignInPage />
-                    <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/jobs/:id") view={Lazy::<JobRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} />
+                    <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} />
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} />
                 </Routes>
             </AppLayout>
             <ToastRegion />
