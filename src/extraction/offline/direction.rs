@@ -125,7 +125,9 @@ pub fn stated_direction(
             // Two findings in one sentence: which belongs to this outcome is unclear.
             continue;
         }
-        let p = p_value(&s.text).and_then(p_significant);
+        let p = p_value(&s.text)
+            .and_then(p_significant)
+            .or_else(|| ci_significant(&s.text));
         let sig = if nsd && p != Some(true) {
             false
         } else if let Some(p) = p {
@@ -180,6 +182,84 @@ pub fn stated_direction(
         });
     }
     None
+}
+
+/// Significance read from the 95% CIs of between-group effects, where no p
+/// value is given: "mean difference [95% CI] −0.4 [−0.5 to −0.3]"
+/// (PMC1863515), "OR 0.75, 95% CI 0.60–0.93". A difference is significant
+/// when its interval leaves out 0, a ratio (OR, RR, HR) when it leaves out 1.
+/// An interval of anything else (a mean, a change within one arm) says
+/// nothing about the comparison and is not read; intervals that disagree, or
+/// one that ends on the null, give no answer.
+pub fn ci_significant(text: &str) -> Option<bool> {
+    // Escapes and emphasis blanked (byte offsets kept).
+    let t: String = text
+        .chars()
+        .map(|ch| {
+            if matches!(ch, '\\' | '*' | '_') {
+                ' '
+            } else {
+                ch
+            }
+        })
+        .collect();
+    let lower = t.to_lowercase();
+    if lower.len() != t.len() {
+        return None;
+    }
+    let mut labels: Vec<(usize, usize)> = Vec::new();
+    for needle in [
+        "95% ci",
+        "95 % ci",
+        "95% confidence interval",
+        "ci95%",
+        "ci 95%",
+    ] {
+        for (k, _) in lower.match_indices(needle) {
+            if !labels.iter().any(|l| l.0 <= k && k < l.1) {
+                labels.push((k, k + needle.len()));
+            }
+        }
+    }
+    let mut verdicts: Vec<bool> = Vec::new();
+    for (from, to) in labels {
+        // The measure named just before the interval's label.
+        let before = clip(&t, from.saturating_sub(50), from);
+        let bl = before.to_lowercase();
+        let ratio = words(before)
+            .iter()
+            .any(|w| matches!(w.as_str(), "OR" | "RR" | "HR" | "IRR" | "aOR" | "aHR"))
+            || [
+                "odds ratio",
+                "risk ratio",
+                "hazard ratio",
+                "relative risk",
+                "rate ratio",
+            ]
+            .iter()
+            .any(|w| bl.contains(w));
+        let difference = bl.contains("difference") && !bl.contains("baseline");
+        let null = match (ratio, difference) {
+            (true, false) => 1.0,
+            (false, true) => 0.0,
+            _ => continue,
+        };
+        // The first two numbers joined by a dash or "to" after the label.
+        let rest = clip(&t, to, to + 60);
+        let nums = scan(rest);
+        let bounds = nums.windows(2).find_map(|w| {
+            let [a, b] = w else { return None };
+            let gap = clip(rest, a.end, b.start).trim();
+            matches!(gap, "–" | "-" | "—" | "to" | "," | ";").then_some((a.value, b.value))
+        });
+        let Some((lo, hi)) = bounds else { continue };
+        if lo >= hi || lo == null || hi == null {
+            continue;
+        }
+        verdicts.push(!(lo < null && null < hi));
+    }
+    let first = *verdicts.first()?;
+    verdicts.iter().all(|v| *v == first).then_some(first)
 }
 
 const MEASURES: [(&str, &str); 12] = [
@@ -237,4 +317,43 @@ pub fn estimate(doc: &Document, o: &Name) -> Option<Estimate> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn significance_from_the_ci_of_a_difference_or_a_ratio() {
+        // PMC1863515 abstract: three mean differences, all leaving out 0.
+        let s = "Between 26 and 35 wk, haemoglobin, leucocytes, and absolute neutrophil counts decreased in zidovudine-exposed compared to unexposed women (mean difference \\[95% CI\\] −0.4 \\[−0.5 to −0.3\\], −423 \\[−703 to −142\\], −485 \\[−757 to −213\\], respectively).";
+        assert_eq!(ci_significant(s), Some(true));
+        assert_eq!(
+            ci_significant("The odds of death were similar (OR 0.92, 95% CI 0.71–1.19)."),
+            Some(false)
+        );
+        assert_eq!(
+            ci_significant("Fewer relapses occurred (hazard ratio 0.62; 95% CI, 0.45 to 0.85)."),
+            Some(true)
+        );
+        // Traps: the CI of a mean or of a change within one arm says nothing
+        // about the comparison (PMC5777645: "1.05% (SD = 2.0; CI95%: 1.54;-0.56)");
+        // intervals that disagree give no answer.
+        assert_eq!(
+            ci_significant("The mean HbA1c was 10.6% (95% CI 10.3–10.9) at baseline."),
+            None
+        );
+        assert_eq!(
+            ci_significant(
+                "the decrease in HbA1c levels was 1.05% (SD = 2.0; CI95%: 1.54;-0.56) in the intervention group"
+            ),
+            None
+        );
+        assert_eq!(
+            ci_significant(
+                "RR 0.8 (95% CI 0.7–0.9) for death and RR 0.9 (95% CI 0.7–1.1) for stroke"
+            ),
+            None
+        );
+    }
 }

@@ -16,7 +16,8 @@
 //! - `arms`: words, abbreviations and fuzzy matching of names;
 //! - `tables`, `text`, `direction`, `trial`: the comparisons of a trial (outcome-results preset);
 //! - `sizes`: group sizes from allocation text and column headers, only where
-//!   the analysed n cannot differ;
+//!   the analysed n cannot differ; `wrapped`: flattened headers whose
+//!   "(n = …)" wrapped onto the next line;
 //! - `zero`: "no events" statements ("No unexpected adverse events were
 //!   reported") as zero events in both arms; `instrument`: the instrument an
 //!   outcome is measured with ("VAS") as a second name for it;
@@ -56,6 +57,7 @@ mod tables;
 mod text;
 mod totals;
 mod trial;
+mod wrapped;
 mod zero;
 
 use std::collections::BTreeMap;

@@ -238,7 +238,9 @@ pub fn parse_stat(s: &str, n_hint: Option<f64>) -> Option<Stat> {
             },
         });
     };
-    let gap = between(s, first, b);
+    // "72.5 \[13.2\]": the converter's escaped brackets are brackets.
+    let gap_owned = between(s, first, b).replace('\\', "");
+    let gap = gap_owned.as_str();
     let third = nums.get(2);
     // `12/35` or `12 of 35`, optionally followed by `(34%)`.
     if first.is_int && b.is_int && (gap == "/" || gap == "of") && b.value >= first.value {

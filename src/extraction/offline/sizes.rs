@@ -453,6 +453,12 @@ pub fn group_sizes(
     }
     header_votes(doc, i, c, &mut votes);
     label_runs(doc, i, c, &mut votes);
+    for (mine, all) in super::wrapped::wrapped_votes(doc, i, c)
+        .into_iter()
+        .zip(votes.iter_mut())
+    {
+        all.extend(mine);
+    }
     let [vi, vc] = votes;
     let (ni, nc) = (pick(&vi), pick(&vc));
     let dens = denominators(doc);
@@ -586,11 +592,18 @@ mod tests {
     }
 
     #[test]
-    fn flattened_table_headers_are_not_read() {
-        // PMC3475525: a header line whose sizes were split from the arm names.
+    fn flattened_table_headers_are_read_only_where_they_add_up() {
+        // PMC3475525: a header line whose sizes were split from the arm names
+        // ("(n" on the names' line, "= 98)" on the next); see `wrapped`.
         let t = "No Label Control Choices (n MTL (n MTL+Caloric Intake TL+SNL (n P (n = 99) = 98) = 98) (n = 90) = 95) b";
         assert_eq!(
             sizes(t, "MTL group", "No label group", "quiz"),
+            (Some(98.0), Some(99.0))
+        );
+        // Table 3 of the same paper: lines merged in another order, not read.
+        let t = "Control Group(n = 98) 98) Intake (n = 90) = 95) = 99)";
+        assert_eq!(
+            sizes(t, "MTL+ Caloric Intake", "Control Group", "quiz"),
             (None, None)
         );
     }

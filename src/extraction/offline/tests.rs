@@ -750,3 +750,84 @@ fn group_labels_defined_by_the_seeded_descriptions() {
     );
     assert_eq!(val(&e, "intervention_group_size"), None);
 }
+
+#[test]
+fn the_size_of_a_decrease_gives_the_direction_the_other_way() {
+    // PMC5777645 abstract: both values are sizes of a decrease, so the arm
+    // with the larger one has the lower HbA1c.
+    let head = "Patients were allocated to peer-led structured patient education (n = 76) or conventional care alone (n = 75). The intervention group received 1 year of culturally tailored structured patient education. ";
+    let text = format!(
+        "{head}From baseline to 12 months, the decrease in HbA1c levels was 1.05% (SD = 2.0; CI95%: 1.54;-0.56) in the intervention group compared with 0.15% (SD = 1.7; CI95%: -0.56; 0.26) in the control group, p = 0.006."
+    );
+    let e = run(
+        &page(&text),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "HbA1c levels",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(1.05)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(0.15)));
+    assert_eq!(
+        val(&e, "direction_of_effect"),
+        Some(json!("significantly decreased"))
+    );
+    // Trap: the control arm named first; the word "decrease" then says
+    // nothing about which arm is lower, and the numbers alone are not used
+    // against the wording: no direction rather than a wrong one.
+    let text = format!(
+        "{head}From baseline to 12 months, the decrease in HbA1c levels was 0.15% (SD = 1.7) in the control group compared with 1.05% (SD = 2.0) in the intervention group, p = 0.006."
+    );
+    let e = run(
+        &page(&text),
+        "to peer-led structured patient education",
+        "conventional care alone",
+        "HbA1c levels",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(1.05)));
+    assert_ne!(
+        val(&e, "direction_of_effect"),
+        Some(json!("significantly increased"))
+    );
+}
+
+#[test]
+fn ama_style_mean_sd_brackets_after_each_arm() {
+    // Shaped like PMC3475525's abstract (JAMA-style "(mean [SD], x [y])",
+    // square brackets escaped by the converter), the outcome named first.
+    let head = "Adult participants (N = 480) were randomized to 1 of 5 groups: 1) no label; 2) multiple traffic light (MTL); 3) MTL plus daily caloric requirement icon (MTL+caloric intake); 4) traffic light with specific nutrients to limit (TL+SNL); or 5) the Choices logo. ";
+    let text = format!(
+        "{head}Healthier product quiz scores: MTL+caloric intake group (mean \\[SD\\], 73.3% \\[6.9%\\]) and Choices group (72.5% \\[13.2%\\]) significantly outperformed the no label group (67.8% \\[10.3%\\]) and the TL+SNL group (65.8% \\[7.3%\\])."
+    );
+    let e = run(
+        &page(&text),
+        "MTL+caloric intake group",
+        "No label group",
+        "healthier product quiz",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(73.3)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(6.9)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(67.8)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(10.3)));
+    // Arms whose values sit further from the outcome's words are left
+    // unanswered rather than guessed (another outcome may come between).
+    let e = run(
+        &page(&text),
+        "choices group",
+        "TL+SNL group",
+        "healthier product quiz",
+    );
+    assert_ne!(val(&e, "intervention_mean"), Some(json!(73.3)));
+    // Trap: without the "mean [SD]" declaration a percentage with a
+    // bracketed percentage is not read as a mean and its SD.
+    let text = format!(
+        "{head}Healthier product quiz scores: MTL+caloric intake group (73.3% \\[6.9%\\]) and the no label group (67.8% \\[10.3%\\])."
+    );
+    let e = run(
+        &page(&text),
+        "MTL+caloric intake group",
+        "No label group",
+        "healthier product quiz",
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+    assert_eq!(val(&e, "intervention_sd"), None);
+}

@@ -149,6 +149,7 @@ fn names_a_decrease(o: &Name) -> bool {
 /// `outcome_is_decrease`: see [`names_a_decrease`].
 fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
     let lower = s.to_lowercase();
+    let declared_sd = declares_mean_sd(&lower);
     let mut out: Vec<Frag> = Vec::new();
     let mut last_decreased = false;
     for n in scan(s) {
@@ -260,6 +261,24 @@ fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
             })
             .map_or(own, |k| clip(own, 0, k));
         let mut stat = parse_stat(own, None);
+        // "(mean [SD], 73.3% [6.9%])": where the sentence says its brackets
+        // are mean (SD), a percentage with a bracketed percentage is a mean
+        // score and its SD, not a proportion of people.
+        if declared_sd
+            && let Some(Stat::Count {
+                events,
+                n: None,
+                pct: Some(x),
+            }) = stat
+            && !events.is_finite()
+            && let Some(sd) = bracketed_pct(own)
+        {
+            stat = Some(Stat::Mean {
+                mean: x,
+                spread: Some(sd),
+                kind: Spread::Sd,
+            });
+        }
         // "decreased by 3.34 cm (SD = 9.3)": a change stated by its verb is
         // negative, unless the outcome itself is the decrease ("reduction in …").
         // "fell by 0.60 … and by 0.10": the verb is not repeated.
@@ -301,6 +320,45 @@ fn fragments(s: &str, outcome_is_decrease: bool) -> Vec<Frag> {
         }
     }
     out
+}
+
+/// Whether a sentence declares its bracketed values as mean and SD: "(mean
+/// [SD], 73.3% [6.9%])" (PMC3475525 abstract, the converter escaping the
+/// square brackets), "mean (SD)", "mean ± SD".
+fn declares_mean_sd(lower: &str) -> bool {
+    let plain: String = lower
+        .chars()
+        .filter(|c| !matches!(c, '\\' | '*' | '_'))
+        .collect();
+    [
+        "mean (sd)",
+        "mean [sd]",
+        "mean (standard deviation)",
+        "mean [standard deviation]",
+        "mean (s.d.)",
+        "mean ± sd",
+        "mean±sd",
+    ]
+    .iter()
+    .any(|w| plain.contains(w))
+}
+
+/// The percentage in a bracket right after a percentage: "73.3% [6.9%]",
+/// "73.3% (6.9%)", and nothing after it.
+fn bracketed_pct(own: &str) -> Option<f64> {
+    let plain = own.replace('\\', "");
+    let nums = scan(&plain);
+    let (a, b) = (nums.first()?, nums.get(1)?);
+    let gap = clip(&plain, a.end, b.start).trim_start_matches('%').trim();
+    let tail = clip(&plain, b.end, plain.len())
+        .trim_start_matches('%')
+        .trim();
+    (a.pct
+        && b.pct
+        && nums.len() == 2
+        && matches!(gap, "(" | "[")
+        && matches!(tail, "" | ")" | "]"))
+    .then_some(b.value)
 }
 
 /// `lead` without its closed brackets holding a number, and without what
@@ -431,19 +489,24 @@ fn bracketed_after_arm(
 ) -> Option<(usize, usize, f32)> {
     let mut slots: [Option<usize>; 2] = [None, None];
     for (k, f) in frags.iter().enumerate() {
-        let before = clip(s, f.start.saturating_sub(30), f.start);
+        let from_byte = f.start.saturating_sub(50);
+        let before = clip(s, from_byte, f.start);
         // "X (4.1 ± 1.2)", "X: 4.1 ± 1.2", "X = 4.1 ± 1.2".
         let Some(open) = before.rfind(['(', ':', '=']) else {
             continue;
         };
-        // Only a sign or spaces between the bracket and the number.
-        if !before
-            .get(open + 1..)
-            .is_some_and(|r| r.chars().all(|c| matches!(c, ' ' | '+')))
-        {
+        // Only a sign or spaces between the bracket and the number, or the
+        // bracket's own "mean (SD)," label: "X (mean [SD], 73.3% [6.9%])".
+        let inner = before.get(open + 1..).unwrap_or("");
+        let labelled = {
+            let l = inner.to_lowercase().replace(['\\', '*'], "");
+            let l = l.trim().trim_end_matches([',', ':', '=']).trim_end();
+            declares_mean_sd(l) && l.len() <= 30 && l.starts_with("mean")
+        };
+        if !labelled && !inner.chars().all(|c| matches!(c, ' ' | '+')) {
             continue;
         }
-        let at = f.start.saturating_sub(30) + open;
+        let at = clip(s, 0, from_byte).len() + open;
         let lead = clip(s, at.saturating_sub(40), at);
         let lead_words: Vec<&str> = lead.split_whitespace().collect();
         let tail = lead_words.len().saturating_sub(3);

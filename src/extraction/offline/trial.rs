@@ -544,6 +544,39 @@ pub fn core_outcome(outcome: &str) -> String {
         .join(" ")
 }
 
+/// Whether a sentence gives the outcome as the size of its decrease ("the
+/// decrease in HbA1c levels was 1.05%", "a reduction in weight of 3.1 kg"),
+/// where the outcome itself is not named as a decrease (then its values are
+/// compared as they are).
+fn decrease_framed(sentence: &str, o: &Name) -> bool {
+    const NOUNS: [&str; 7] = [
+        "decrease in ",
+        "decreases in ",
+        "reduction in ",
+        "reductions in ",
+        "fall in ",
+        "drop in ",
+        "decline in ",
+    ];
+    let own = ["reduction", "decrease", "decline", "fall", "drop", "loss"]
+        .iter()
+        .any(|w| o.stems.contains(&super::arms::stem(w)));
+    if own {
+        return false;
+    }
+    let lower = sentence.to_lowercase();
+    if lower.len() != sentence.len() {
+        return false;
+    }
+    let ms = o.mentions(sentence);
+    NOUNS.iter().any(|n| {
+        lower.match_indices(n).any(|(k, _)| {
+            let at = k + n.len();
+            ms.iter().any(|m| *m >= at && *m <= at + 20)
+        })
+    })
+}
+
 /// Direction: stated in a sentence about the outcome, or a table p value with
 /// the arms' numbers giving the sign.
 fn direction(
@@ -558,6 +591,20 @@ fn direction(
         (Some(a), Some(b)) if a > b => Some(UP),
         (Some(a), Some(b)) if a < b => Some(DOWN),
         _ => None,
+    };
+    // "the decrease in HbA1c levels was 1.05% … in the intervention group
+    // compared with 0.15% … in the control group" (PMC5777645): both means
+    // are sizes of a decrease, so the larger one is the lower outcome.
+    let by_numbers = match (&cmp.i.mean, &cmp.c.mean) {
+        (Some(a), Some(b))
+            if a.quote == b.quote
+                && a.value > 0.0
+                && b.value > 0.0
+                && decrease_framed(&a.quote, o) =>
+        {
+            by_numbers.map(|d| if d == UP { DOWN } else { UP })
+        }
+        _ => by_numbers,
     };
     if let Some(d) = super::direction::stated_direction(doc, o, i, c, by_numbers) {
         return Some(d);
