@@ -32,6 +32,8 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 use uuid::Uuid;
 
+pub mod load_mix;
+
 const PASSWORD: &str = "benchmark password 1";
 
 /// A database created for one benchmark and dropped by [`Database::drop_now`].
@@ -39,6 +41,8 @@ pub struct Database {
     admin: PgPool,
     name: String,
     pub pool: PgPool,
+    /// Where the database is, for processes started beside the benchmark.
+    pub url: String,
 }
 
 impl Database {
@@ -66,13 +70,19 @@ impl Database {
             .execute(format!("CREATE DATABASE {name}").as_str())
             .await
             .expect("create the benchmark database");
+        let url = format!("{server}/{name}");
         let pool = PgPoolOptions::new()
             .max_connections(20)
-            .connect(&format!("{server}/{name}"))
+            .connect(&url)
             .await
             .expect("connect to the benchmark database");
         evistream::db::MIGRATOR.run(&pool).await.expect("migrate");
-        Database { admin, name, pool }
+        Database {
+            admin,
+            name,
+            pool,
+            url,
+        }
     }
 
     pub async fn drop_now(self) {
@@ -119,6 +129,17 @@ impl App {
     /// The app with `slots` extraction steps in flight at most (the
     /// process-wide limit, `EVISTREAM_EXTRACTION_CONCURRENCY` in production).
     pub async fn start(pool: PgPool, llm: Option<LlmEndpoint>, slots: usize) -> App {
+        App::start_with_workers(pool, llm, slots, 3).await
+    }
+
+    /// The app with `workers` job workers in this process; none leaves every
+    /// job to worker processes started beside it.
+    pub async fn start_with_workers(
+        pool: PgPool,
+        llm: Option<LlmEndpoint>,
+        slots: usize,
+        workers: usize,
+    ) -> App {
         let files = tempfile::tempdir().expect("temporary folder");
         let config = Arc::new(config(llm.as_ref()));
         let documents = evistream::documents::server::DocumentServices::new(
@@ -171,7 +192,7 @@ impl App {
         let workers = Workers::spawn(
             pool.clone(),
             registry,
-            WorkerSettings::new(3, Duration::from_secs(30)),
+            WorkerSettings::new(workers, Duration::from_secs(30)),
             job_events.wake_workers.clone(),
             job_events.running.clone(),
             shutdown.clone(),
