@@ -262,10 +262,31 @@ async fn a_pdf_is_stored_converted_and_found_by_search(pool: PgPool) {
 
     // A phrase lands on its page; a prefix finds the same words.
     let phrase = evistream::documents::demo_pdfs::DEMO_SEARCH_PHRASE;
-    let hits = documents::search(&pool, env.project, &format!("\"{phrase}\""), 10)
+    let results = documents::search(&pool, env.project, &format!("\"{phrase}\""), 10)
         .await
         .expect("search");
+    let hits = &results.hits;
     assert!(!hits.is_empty(), "no hit for {phrase:?}");
+    assert_eq!(results.passages, hits.len() as i64);
+    assert_eq!(results.documents, 1);
+    assert_eq!(results.problem, None);
+    // The hit says where its passage lies on the page, and the page's text
+    // there holds the phrase.
+    let page: String = sqlx::query_scalar(
+        "SELECT markdown FROM document_pages WHERE document_id = $1 AND page_number = $2",
+    )
+    .bind(id)
+    .bind(hits[0].page_number)
+    .fetch_one(&pool)
+    .await
+    .expect("page");
+    let passage: String = page
+        .chars()
+        .skip(hits[0].char_start as usize)
+        .take((hits[0].char_end - hits[0].char_start) as usize)
+        .collect();
+    let first = phrase.split_whitespace().next().expect("a word");
+    assert!(passage.contains(first), "{passage:?} lacks {first:?}");
     assert_eq!(hits[0].document_id, id);
     assert_eq!(
         hits[0].page_number,
@@ -281,11 +302,43 @@ async fn a_pdf_is_stored_converted_and_found_by_search(pool: PgPool) {
     let prefixed = documents::search(&pool, env.project, &format!("{prefix}*"), 10)
         .await
         .expect("search");
-    assert!(prefixed.iter().any(|hit| hit.document_id == id));
+    assert!(prefixed.hits.iter().any(|hit| hit.document_id == id));
     let none = documents::search(&pool, env.project, "\"zebra quantum marmalade\"", 10)
         .await
         .expect("search");
-    assert!(none.is_empty());
+    assert!(none.hits.is_empty());
+    assert_eq!((none.passages, none.documents), (0, 0));
+
+    // The count covers every match, not only the passages returned.
+    let matching: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM document_chunks WHERE project_id = $1 AND search @@ to_tsquery('english', 'particip:*')",
+    )
+    .bind(env.project)
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert!(
+        matching >= 2,
+        "the demo paper mentions participants in several passages"
+    );
+    let limited = documents::search(&pool, env.project, "particip*", 1)
+        .await
+        .expect("search");
+    assert_eq!(limited.hits.len(), 1);
+    assert_eq!((limited.passages, limited.documents), (matching, 1));
+
+    // A query that cannot be searched as written says why, and finds nothing.
+    let broken = documents::search(&pool, env.project, &format!("\"{first}"), 10)
+        .await
+        .expect("search");
+    assert!(broken.hits.is_empty());
+    assert!(
+        broken
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("is not closed")),
+        "{broken:?}"
+    );
 
     // The signed link serves the stored bytes; a tampered one serves nothing.
     let link = documents::download_link(&env.state, env.user.id, id)
@@ -388,6 +441,124 @@ async fn deleting_a_document_or_project_removes_stored_files(pool: PgPool) {
 #[path = "common/corpus.rs"]
 mod corpus;
 use corpus::corpus_dir;
+
+/// POSTs `bytes` to the upload route as the replacement of `document`'s file.
+async fn upload_replacement(
+    env: &Env,
+    cookie: &str,
+    document: Uuid,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, serde_json::Value) {
+    let request = Request::post(format!(
+        "/api/projects/{}/documents?name={name}&replace={document}",
+        env.project
+    ))
+    .header(header::COOKIE, cookie)
+    .header(header::CONTENT_TYPE, "application/pdf")
+    .header(header::CONTENT_LENGTH, bytes.len())
+    .body(Body::from(bytes))
+    .expect("request");
+    let response = env.app.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let body = common::body_text(response).await;
+    let json = serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body));
+    (status, json)
+}
+
+async fn storage_key(pool: &PgPool, id: Uuid) -> String {
+    sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .expect("key")
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_failed_document_takes_a_new_file_in_its_place(pool: PgPool) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let env = env(pool.clone(), local_services(root.path())).await;
+    let locked = std::fs::read(corpus_dir().join("papers/pdfminer_aes-256.pdf")).expect("corpus");
+    let (status, body) = upload(&env, "locked.pdf", locked.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = document_id(&body);
+    let failed = converted(&pool, id, Duration::from_secs(120)).await;
+    assert_eq!(failed.status, "failed");
+    let reason = failed.failure_reason.expect("a reason");
+    assert!(reason.contains("password-protected"), "{reason}");
+    let explanation = evistream::documents::api::failure_explanation(&reason);
+    assert!(explanation.starts_with("The file could not be read: it is password-protected"));
+    let old_key = storage_key(&pool, id).await;
+
+    // A viewer may not replace it, nor delete it.
+    let viewer_email = format!("viewer-{}@example.org", Uuid::new_v4().simple());
+    let viewer = common::create_account(&pool, &viewer_email, PASSWORD, Role::User).await;
+    sqlx::query(
+        "INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'viewer')",
+    )
+    .bind(env.project)
+    .bind(viewer)
+    .execute(&pool)
+    .await
+    .expect("member");
+    let viewer_cookie = common::signed_in_cookie(&env.app, &viewer_email, PASSWORD).await;
+    let (status, body) =
+        upload_replacement(&env, &viewer_cookie, id, "mine.pdf", demo_pdf(0)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let forged = common::form_request(
+        "/api/delete_document",
+        &format!("id={id}"),
+        Some(&viewer_cookie),
+    );
+    let response = env.app.clone().oneshot(forged).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(storage_key(&pool, id).await, old_key);
+
+    // The same file again would fail the same way: refused, nothing stored.
+    let (status, body) = upload_replacement(&env, &env.cookie, id, "locked.pdf", locked).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("same file")),
+        "{body}"
+    );
+    assert_eq!(stored_files(root.path()).await.len(), 1);
+
+    // Another file: the same document, converted again, the old file removed
+    // by the deletion job.
+    let (status, body) =
+        upload_replacement(&env, &env.cookie, id, "unlocked.pdf", demo_pdf(0)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(document_id(&body), id);
+    assert_eq!(body["original_name"], "unlocked.pdf");
+    let new_key = storage_key(&pool, id).await;
+    assert_ne!(new_key, old_key);
+    wait_until_gone(&env.state.documents.storage, &old_key).await;
+    let ready = converted(&pool, id, Duration::from_secs(120)).await;
+    assert_eq!(ready.status, "ready", "{:?}", ready.failure_reason);
+    assert_eq!(ready.failure_reason, None);
+    assert!(
+        env.state
+            .documents
+            .storage
+            .exists(&new_key)
+            .await
+            .expect("exists")
+    );
+    let files = stored_files(root.path()).await;
+    assert_eq!(files.len(), 1, "{files:?}");
+
+    // Only a failed document's file can be replaced.
+    let (status, body) = upload_replacement(&env, &env.cookie, id, "other.pdf", demo_pdf(1)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // A document of another project is not found through this one.
+    let (status, _) =
+        upload_replacement(&env, &env.cookie, Uuid::new_v4(), "other.pdf", demo_pdf(1)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(stored_files(root.path()).await.len(), 1);
+    env.stop().await;
+}
 
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
 async fn every_corpus_file_ends_with_the_status_its_kind_implies(pool: PgPool) {

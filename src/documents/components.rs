@@ -10,8 +10,10 @@ use crate::ui::interval::every;
 
 use super::api::{
     DeleteDocument, DocumentDetail, DocumentSummary, HIT_END, HIT_START, ReconvertDocument,
-    document_download_link, get_document, list_documents, project_activity, search_documents,
+    SearchResults, document_download_link, failure_explanation, failure_is_permanent, get_document,
+    group_hits, list_documents, project_activity, search_documents, search_summary, sentence,
 };
+use super::markdown::{parse_passage, passage_param, render_page};
 use crate::error::AppError;
 use crate::ui::skeleton::Skeleton;
 use crate::ui::toast::use_toasts;
@@ -43,7 +45,16 @@ fn error_message(body: &str, status: u16) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| format!("the upload failed (HTTP {status})"))
+        .map(|message| sentence(&message))
+        .unwrap_or_else(|| format!("The upload failed (HTTP {status})."))
+}
+
+/// The id in the body of a successful upload (the document's summary).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn uploaded_id(body: &str) -> Option<Uuid> {
+    serde_json::from_str::<DocumentSummary>(body)
+        .ok()
+        .map(|document| document.id)
 }
 
 // Set by the browser-only upload code.
@@ -51,7 +62,8 @@ fn error_message(body: &str, status: u16) -> String {
 #[derive(Clone, Debug, PartialEq)]
 enum UploadState {
     Uploading,
-    Stored,
+    /// Stored as (or in place of the file of) this document.
+    Stored(Option<Uuid>),
     Refused(String),
     Cancelled,
 }
@@ -80,25 +92,35 @@ impl UploadItem {
 
 /// Sends one file with XMLHttpRequest, the one browser API that reports
 /// upload progress.
+/// `replace`: the failed document whose file this one replaces.
 #[cfg(feature = "hydrate")]
-fn start_upload(project: Uuid, file: web_sys::File, item: UploadItem, finished: Callback<()>) {
+fn start_upload(
+    project: Uuid,
+    replace: Option<Uuid>,
+    file: web_sys::File,
+    item: UploadItem,
+    finished: Callback<()>,
+) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
     let Ok(request) = web_sys::XmlHttpRequest::new() else {
         item.state.set(UploadState::Refused(
-            "this browser cannot upload files".into(),
+            "This browser cannot upload files.".into(),
         ));
         return;
     };
-    let url = format!(
+    let mut url = format!(
         "{}?name={}",
         super::api::upload_path(project),
         encode_query_value(&file.name())
     );
+    if let Some(document) = replace {
+        url.push_str(&format!("&replace={document}"));
+    }
     if request.open_with_async("POST", &url, true).is_err() {
         item.state
-            .set(UploadState::Refused("the upload could not start".into()));
+            .set(UploadState::Refused("The upload could not start.".into()));
         return;
     }
     let _ = request.set_request_header("Content-Type", "application/pdf");
@@ -120,7 +142,8 @@ fn start_upload(project: Uuid, file: web_sys::File, item: UploadItem, finished: 
         let status = answered.status().unwrap_or(0);
         if (200..300).contains(&status) {
             progress.set(1.0);
-            state.set(UploadState::Stored);
+            let body = answered.response_text().ok().flatten().unwrap_or_default();
+            state.set(UploadState::Stored(uploaded_id(&body)));
         } else {
             let body = answered.response_text().ok().flatten().unwrap_or_default();
             state.set(UploadState::Refused(error_message(&body, status)));
@@ -131,7 +154,7 @@ fn start_upload(project: Uuid, file: web_sys::File, item: UploadItem, finished: 
     on_load.forget();
     let on_error = Closure::<dyn FnMut()>::new(move || {
         state.set(UploadState::Refused(
-            "the connection failed during the upload".into(),
+            "The connection failed during the upload.".into(),
         ));
     });
     request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -141,15 +164,61 @@ fn start_upload(project: Uuid, file: web_sys::File, item: UploadItem, finished: 
     on_abort.forget();
 
     if request.send_with_opt_blob(Some(&file)).is_err() {
-        state.set(UploadState::Refused("the upload could not start".into()));
+        state.set(UploadState::Refused("The upload could not start.".into()));
         return;
     }
     item.request.set_value(Some(request));
 }
 
-/// Drop zone and file picker, with a progress bar and a cancel button per file.
+/// The one-line summary of finished uploads: how the stored files' conversions
+/// stand in the latest list ("2 ready · 1 failed"), and the refused and
+/// cancelled ones. Empty when nothing has finished.
+fn upload_summary(states: &[UploadState], documents: &[DocumentSummary]) -> String {
+    let (mut ready, mut failed, mut converting, mut refused, mut cancelled) = (0, 0, 0, 0, 0);
+    for state in states {
+        match state {
+            UploadState::Uploading => {}
+            UploadState::Stored(id) => {
+                let status = id.and_then(|id| {
+                    documents
+                        .iter()
+                        .find(|d| d.id == id)
+                        .map(|d| d.status.as_str())
+                });
+                match status {
+                    Some("ready") => ready += 1,
+                    Some("failed") => failed += 1,
+                    _ => converting += 1,
+                }
+            }
+            UploadState::Refused(_) => refused += 1,
+            UploadState::Cancelled => cancelled += 1,
+        }
+    }
+    [
+        (ready, "ready"),
+        (failed, "failed"),
+        (converting, "converting"),
+        (refused, "refused"),
+        (cancelled, "cancelled"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+/// Drop zone and file picker, with a progress bar and a cancel button per
+/// file while it uploads. A stored file leaves the list (the documents table
+/// shows it) and is counted in the summary line; a refused one stays, with
+/// its reason.
 #[component]
-fn UploadArea(project: Uuid, uploaded: Callback<()>) -> impl IntoView {
+fn UploadArea(
+    project: Uuid,
+    uploaded: Callback<()>,
+    documents: Resource<Result<Vec<DocumentSummary>, AppError>>,
+) -> impl IntoView {
     let items = RwSignal::new(Vec::<UploadItem>::new());
     let next_key = StoredValue::new(0usize);
     let dragging = RwSignal::new(false);
@@ -170,7 +239,7 @@ fn UploadArea(project: Uuid, uploaded: Callback<()>) -> impl IntoView {
                 request: StoredValue::new_local(None),
             };
             items.update(|list| list.insert(0, item.clone()));
-            start_upload(project, file, item, uploaded);
+            start_upload(project, None, file, item, uploaded);
         }
     };
     #[cfg(not(feature = "hydrate"))]
@@ -201,6 +270,33 @@ fn UploadArea(project: Uuid, uploaded: Callback<()>) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = event;
     };
+    // Only files still uploading, and refused ones (with their reason), keep
+    // a row; the rest are in the table.
+    let shown = move || {
+        items
+            .get()
+            .into_iter()
+            .filter(|item| {
+                matches!(
+                    item.state.get(),
+                    UploadState::Uploading | UploadState::Refused(_)
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let summary = move || {
+        let states: Vec<UploadState> = items.with(|list| {
+            list.iter()
+                .map(|item| item.state.get())
+                .filter(|state| *state != UploadState::Uploading)
+                .collect()
+        });
+        if states.is_empty() {
+            return None;
+        }
+        let list = documents.get().and_then(Result::ok).unwrap_or_default();
+        Some(upload_summary(&states, &list))
+    };
 
     view! {
         <div
@@ -215,18 +311,23 @@ fn UploadArea(project: Uuid, uploaded: Callback<()>) -> impl IntoView {
             on:drop=on_drop
         >
             <p>"Drop PDF files here, or"</p>
-            <label class="button button-secondary" for="upload-input">"Choose files…"</label>
+            // The input comes first so that its keyboard focus can show on
+            // the label that stands for it (`input:focus-visible + label`).
             <input
                 id="upload-input"
-                class="visually-hidden"
+                class="visually-hidden file-picker"
                 type="file"
                 multiple
                 accept="application/pdf,.pdf"
                 on:change=on_pick
             />
+            <label class="button button-secondary" for="upload-input">"Choose files…"</label>
         </div>
+        <p class="upload-summary" data-testid="upload-summary" role="status">
+            {move || summary().map(|text| view! { <span class="muted">"Uploads: "</span>{text} })}
+        </p>
         <ul class="upload-list" aria-label="Uploads" aria-live="polite">
-            <For each=move || items.get() key=|item| item.key let:item>
+            <For each=shown key=|item| item.key let:item>
                 <UploadRow item />
             </For>
         </ul>
@@ -243,18 +344,27 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
     };
     view! {
         <li class="upload-row" data-testid="upload-row" data-name=name.clone()>
-            <span class="upload-name">{name.clone()}</span>
-            <progress
-                max="100"
-                value=move || format!("{:.0}", progress.get() * 100.0)
-                aria-label=format!("Upload of {name}")
-            ></progress>
-            <span class="upload-state" data-testid="upload-state">
+            <span class="upload-file">
+                <span class="upload-name">{name.clone()}</span>
+                {move || {
+                    (state.get() == UploadState::Uploading)
+                        .then(|| {
+                            view! {
+                                <progress
+                                    max="100"
+                                    value=move || format!("{:.0}", progress.get() * 100.0)
+                                    aria-label=format!("Upload of {}", item.name)
+                                ></progress>
+                            }
+                        })
+                }}
+            </span>
+            <span class="upload-state" data-testid="upload-state" class:status-bad=move || matches!(state.get(), UploadState::Refused(_))>
                 {move || match state.get() {
                     UploadState::Uploading => format!("{:.0} %", progress.get() * 100.0),
-                    UploadState::Stored => "uploaded".to_owned(),
-                    UploadState::Refused(reason) => format!("refused: {reason}"),
-                    UploadState::Cancelled => "cancelled".to_owned(),
+                    UploadState::Stored(_) => "Uploaded.".to_owned(),
+                    UploadState::Refused(reason) => format!("Refused. {reason}"),
+                    UploadState::Cancelled => "Cancelled.".to_owned(),
                 }}
             </span>
             {move || {
@@ -294,7 +404,7 @@ pub fn ProjectDocuments(project: Uuid, can_edit: bool) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="documents-heading">
             <h2 id="documents-heading">"Documents"</h2>
-            {can_edit.then(|| view! { <UploadArea project uploaded /> })}
+            {can_edit.then(|| view! { <UploadArea project uploaded documents /> })}
             <Transition fallback=|| view! { <Skeleton lines=3 label="Loading documents" /> }>
                 {move || {
                     documents
@@ -385,7 +495,12 @@ fn DocumentTable(project: Uuid, list: Vec<DocumentSummary>) -> impl IntoView {
                                 <td data-label="Pages">{doc.page_count.map(|n| n.to_string()).unwrap_or_default()}</td>
                                 <td data-label="Status">
                                     <span class=status_class(&status)>{status.clone()}</span>
-                                    {doc.failure_reason.clone().map(|reason| view! { <span class="reason" data-testid="failure-reason">" "{reason}</span> })}
+                                    {doc
+                                        .failure_reason
+                                        .as_deref()
+                                        .map(|reason| {
+                                            view! { <span class="reason" data-testid="failure-reason">" "{first_sentence(&failure_explanation(reason))}</span> }
+                                        })}
                                 </td>
                             </tr>
                         }
@@ -393,6 +508,14 @@ fn DocumentTable(project: Uuid, list: Vec<DocumentSummary>) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// The first sentence of a text (up to and including its first ". ").
+fn first_sentence(text: &str) -> String {
+    match text.find(". ") {
+        Some(end) => text[..=end].to_owned(),
+        None => text.to_owned(),
     }
 }
 
@@ -493,36 +616,9 @@ pub fn SearchPanel(project: Uuid) -> impl IntoView {
                         .get()
                         .map(|result| match result {
                             Ok(None) => ().into_any(),
-                            Ok(Some(hits)) if hits.is_empty() => {
-                                view! { <p class="empty-state" data-testid="search-empty">"No matches."</p> }.into_any()
-                            }
-                            Ok(Some(hits)) => {
-                                view! {
-                                    <ol class="search-results" aria-label="Search results">
-                                        {hits
-                                            .into_iter()
-                                            .map(|hit| {
-                                                let href = format!(
-                                                    "/projects/{project}/documents/{}#page-{}",
-                                                    hit.document_id,
-                                                    hit.page_number,
-                                                );
-                                                let label = hit.title.clone().unwrap_or_else(|| hit.document_name.clone());
-                                                view! {
-                                                    <li data-testid="search-hit">
-                                                        <a href=href>{label}" — page "{hit.page_number}</a>
-                                                        <p class="snippet">{snippet_view(&hit.snippet)}</p>
-                                                        <p class="muted">{hit.document_name.clone()}</p>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ol>
-                                }
-                                    .into_any()
-                            }
+                            Ok(Some(results)) => view! { <SearchResultList project results /> }.into_any(),
                             Err(err) => {
-                                view! { <p class="status-bad" role="alert">{err.to_string()}</p> }.into_any()
+                                view! { <p class="status-bad" role="alert">{sentence(&err.to_string())}</p> }.into_any()
                             }
                         })
                 }}
@@ -531,10 +627,69 @@ pub fn SearchPanel(project: Uuid) -> impl IntoView {
     }
 }
 
+/// Results grouped by document: the count, then each document's title once
+/// and its passages, each linking to its place on the document page.
+#[component]
+fn SearchResultList(project: Uuid, results: SearchResults) -> impl IntoView {
+    if let Some(problem) = results.problem.clone() {
+        return view! { <p class="status-bad" role="alert" data-testid="search-problem">{problem}</p> }
+            .into_any();
+    }
+    if results.hits.is_empty() {
+        return view! { <p class="empty-state" data-testid="search-empty">"No passage matches this search."</p> }
+            .into_any();
+    }
+    let summary = search_summary(&results);
+    view! {
+        <p class="search-count" data-testid="search-count" role="status">{summary}</p>
+        <ol class="search-groups" aria-label="Search results">
+            {group_hits(results.hits)
+                .into_iter()
+                .map(|group| {
+                    let document_href = format!("/projects/{project}/documents/{}", group.document_id);
+                    let file = (group.label != group.document_name).then(|| group.document_name.clone());
+                    view! {
+                        <li class="search-group" data-testid="search-group">
+                            <h3 class="search-group-title">
+                                <a href=document_href.clone()>{group.label.clone()}</a>
+                            </h3>
+                            {file.map(|name| view! { <p class="muted search-group-file">{name}</p> })}
+                            <ul class="search-results" aria-label=format!("Passages in {}", group.label)>
+                                {group
+                                    .hits
+                                    .into_iter()
+                                    .map(|hit| {
+                                        let href = format!(
+                                            "{document_href}?passage={}#page-{}",
+                                            passage_param(hit.page_number, hit.char_start, hit.char_end),
+                                            hit.page_number,
+                                        );
+                                        view! {
+                                            <li data-testid="search-hit">
+                                                <a href=href>{format!("Page {}", hit.page_number)}</a>
+                                                <p class="snippet">{snippet_view(&hit.snippet)}</p>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn DocumentPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("doc").and_then(|raw| Uuid::parse_str(&raw).ok()));
+    // The passage a search result pointed at (`?passage=page:start-end`).
+    let passage = leptos_router::hooks::use_query_map()
+        .with_untracked(|query| query.get("passage"))
+        .and_then(|raw| parse_passage(&raw));
     let reconvert = ServerAction::<ReconvertDocument>::new();
     let refresh = RwSignal::new(0u32);
     let detail = Resource::new(
@@ -555,6 +710,7 @@ pub fn DocumentPage() -> impl IntoView {
             refresh.update(|n| *n += 1);
         }
     });
+    let changed = Callback::new(move |_| refresh.update(|n| *n += 1));
     view! {
         <Title text="Document" />
         <Suspense fallback=|| view! { <Skeleton lines=6 label="Loading the document" /> }>
@@ -562,12 +718,15 @@ pub fn DocumentPage() -> impl IntoView {
                 detail
                     .get()
                     .map(|result| match result {
-                        Ok(detail) => view! { <DocumentView detail reconvert /> }.into_any(),
+                        Ok(detail) => {
+                            view! { <DocumentView detail reconvert changed passage=passage.clone() /> }
+                                .into_any()
+                        }
                         Err(err) => {
                             view! {
                                 <section class="panel">
                                     <h1>"Document not available"</h1>
-                                    <p class="status-bad" role="alert">{err.to_string()}</p>
+                                    <p class="status-bad" role="alert">{sentence(&err.to_string())}</p>
                                     <p><a href="/projects">"All projects"</a></p>
                                 </section>
                             }
@@ -583,6 +742,9 @@ pub fn DocumentPage() -> impl IntoView {
 fn DocumentView(
     detail: DocumentDetail,
     reconvert: ServerAction<ReconvertDocument>,
+    /// Runs when the document changed here (its file was replaced).
+    changed: Callback<()>,
+    passage: Option<(i32, std::ops::Range<usize>)>,
 ) -> impl IntoView {
     let doc = detail.document.clone();
     let id = doc.id;
@@ -594,24 +756,35 @@ fn DocumentView(
                 Ok(url) => {
                     let _ = window().location().assign(&url);
                 }
-                Err(err) => toasts.error(format!("Could not download: {err}")),
+                Err(err) => toasts.error(format!(
+                    "The PDF could not be downloaded: {}",
+                    sentence(&err.to_string())
+                )),
             }
         });
     };
-    // Land on the page a search hit named (client-side navigation does not scroll).
+    // Land on the passage a search hit named, else on its page
+    // (client-side navigation does not scroll to the fragment).
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Ok(hash) = window().location().hash()
+        if let Some(element) = document().get_element_by_id("passage") {
+            element.scroll_into_view();
+            if let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element) {
+                let _ = element.focus();
+            }
+        } else if let Ok(hash) = window().location().hash()
             && let Some(target) = hash.strip_prefix('#')
             && let Some(element) = document().get_element_by_id(target)
         {
             element.scroll_into_view();
         }
     });
-    let title = doc
-        .title
-        .clone()
-        .unwrap_or_else(|| doc.original_name.clone());
+    // The file name is shown once: as the heading when the paper's title is
+    // unknown, else under the title.
+    let (title, file_line) = match doc.title.clone() {
+        Some(title) => (title, Some(doc.original_name.clone())),
+        None => (doc.original_name.clone(), None),
+    };
     let meta_line = [
         (!detail.authors.is_empty()).then(|| detail.authors.join(", ")),
         doc.year.map(|y| y.to_string()),
@@ -624,28 +797,41 @@ fn DocumentView(
     .collect::<Vec<_>>()
     .join(" · ");
     let status = doc.status.clone();
+    let failed = status == "failed";
+    // "Convert again" is offered when converting again may help: not for a
+    // file that cannot be read (it would fail the same way).
+    let may_convert_again = match doc.failure_reason.as_deref() {
+        Some(reason) if failed => !failure_is_permanent(reason),
+        _ => true,
+    };
+    let busy = matches!(status.as_str(), "pending" | "processing");
+    let can_edit = detail.can_edit;
     view! {
         <Title text=title.clone() />
         <section class="panel">
             <p><a href=project_href.clone()>{format!("← {}", detail.project_name)}</a></p>
             <h1>{title.clone()}</h1>
-            <p class="muted">{doc.original_name.clone()}</p>
-            <p>{meta_line}</p>
+            {file_line.map(|name| view! { <p class="muted">{name}</p> })}
+            {(!meta_line.is_empty()).then(|| view! { <p>{meta_line}</p> })}
             <p data-testid="document-status">
                 <span class=status_class(&status)>{status.clone()}</span>
-                {doc.failure_reason.clone().map(|r| view! { <span class="reason">" "{r}</span> })}
+                {busy.then(|| view! { <span class="muted">" The text appears here when the conversion is done."</span> })}
             </p>
             <div class="actions">
-                <button type="button" class="button" on:click=download>"Download PDF"</button>
-                <a class="button button-secondary" href=format!("/projects/{}/ask?document={id}", doc.project_id)>"Ask about this document"</a>
-                {detail
-                    .can_edit
+                {(!failed)
+                    .then(|| {
+                        view! {
+                            <button type="button" class="button" on:click=download>"Download PDF"</button>
+                            <a class="button button-secondary" href=format!("/projects/{}/ask?document={id}", doc.project_id)>"Ask about this document"</a>
+                        }
+                    })}
+                {(can_edit && !failed)
                     .then(|| {
                         view! {
                             <button
                                 type="button"
                                 class="button button-secondary"
-                                disabled=matches!(status.as_str(), "pending" | "processing")
+                                disabled=busy
                                 on:click=move |_| {
                                     reconvert.dispatch(ReconvertDocument { id });
                                 }
@@ -658,146 +844,169 @@ fn DocumentView(
             </div>
             <p class="form-error" role="alert">
                 {move || match reconvert.value().get() {
-                    Some(Err(err)) => err.to_string(),
+                    Some(Err(err)) => sentence(&err.to_string()),
                     _ => String::new(),
                 }}
             </p>
         </section>
-        <div class="document-layout">
-            <section class="panel document-text" aria-label="Text by page">
-                <h2>"Text"</h2>
-                {if detail.pages.is_empty() {
-                    view! { <p class="empty-state">"No text yet."</p> }.into_any()
-                } else {
-                    detail
-                        .pages
-                        .into_iter()
-                        .map(|page| {
-                            view! {
-                                <article class="page-text" id=format!("page-{}", page.number) data-page=page.number>
-                                    <h3>
-                                        <a href=format!("#page-{}", page.number)>{format!("Page {}", page.number)}</a>
-                                    </h3>
-                                    <div class="markdown">{render_markdown(&page.markdown)}</div>
-                                </article>
-                            }
-                        })
-                        .collect_view()
-                        .into_any()
-                }}
-            </section>
-            <section class="panel document-pdf" aria-label="Original PDF">
-                <h2>"Original"</h2>
-                <iframe class="pdf-frame" src=detail.view_url title=format!("PDF of {}", doc.original_name)></iframe>
-            </section>
-        </div>
-    }
-}
-
-/// One block of a page's markdown, as the converter writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
-    Heading(String),
-    /// Rows of cells; `header` when the converter marked the first row so.
-    Table {
-        header: bool,
-        rows: Vec<Vec<String>>,
-    },
-    Paragraph(String),
-}
-
-/// Drops the emphasis markers the converter adds (display only: the stored
-/// text keeps them).
-fn plain(text: &str) -> String {
-    text.replace("**", "")
-        .trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace())
-        .to_owned()
-}
-
-fn is_separator_row(cells: &[String]) -> bool {
-    !cells.is_empty()
-        && cells
-            .iter()
-            .all(|cell| !cell.is_empty() && cell.chars().all(|c| matches!(c, '-' | ':' | ' ')))
-}
-
-/// Splits a page's markdown into headings, tables and paragraphs. Only the
-/// few constructs the converter writes are recognised; anything else is text.
-pub fn markdown_blocks(markdown: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    for chunk in markdown.split("\n\n") {
-        let lines: Vec<&str> = chunk.lines().filter(|l| !l.trim().is_empty()).collect();
-        if lines.is_empty() {
-            continue;
-        }
-        if lines.iter().all(|l| l.trim_start().starts_with('|')) {
-            let mut rows: Vec<Vec<String>> = lines
-                .iter()
-                .map(|line| {
-                    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
-                    inner.split('|').map(plain).collect()
-                })
-                .collect();
-            let header = rows.get(1).is_some_and(|row| is_separator_row(row));
-            if header {
-                rows.remove(1);
+        {if failed {
+            let explanation = failure_explanation(doc.failure_reason.as_deref().unwrap_or_default());
+            view! {
+                <section class="panel failure-panel" aria-labelledby="failure-heading" data-testid="document-failure">
+                    <h2 id="failure-heading">"This document could not be converted"</h2>
+                    <p data-testid="failure-explanation">{explanation}</p>
+                    {if can_edit {
+                        view! {
+                            <div class="actions">
+                                <ReplaceFile project=doc.project_id id replaced=changed />
+                                {may_convert_again
+                                    .then(|| {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="button button-secondary"
+                                                on:click=move |_| {
+                                                    reconvert.dispatch(ReconvertDocument { id });
+                                                }
+                                            >
+                                                "Convert again"
+                                            </button>
+                                        }
+                                    })}
+                                <DeleteDocumentButton id project_href=project_href.clone() label="Delete" />
+                            </div>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <p class="muted">"Someone who can edit this project can replace the file or delete the document."</p> }
+                            .into_any()
+                    }}
+                </section>
             }
-            rows.retain(|row| !is_separator_row(row));
-            blocks.push(Block::Table { header, rows });
-            continue;
-        }
-        let mut rest = &lines[..];
-        if let Some(first) = lines.first()
-            && let Some(title) = first.trim_start().strip_prefix('#')
-        {
-            blocks.push(Block::Heading(plain(title.trim_start_matches('#'))));
-            rest = &lines[1..];
-        }
-        if !rest.is_empty() {
-            blocks.push(Block::Paragraph(plain(&rest.join("\n"))));
-        }
-    }
-    blocks
-}
-
-fn render_markdown(markdown: &str) -> Vec<AnyView> {
-    markdown_blocks(markdown)
-        .into_iter()
-        .map(|block| match block {
-            Block::Heading(text) => view! { <h4>{text}</h4> }.into_any(),
-            Block::Paragraph(text) => view! { <p>{text}</p> }.into_any(),
-            Block::Table { header, rows } => {
-                let mut rows = rows.into_iter();
-                let head = if header { rows.next() } else { None };
-                view! {
-                    <div class="table-scroll">
-                        <table class="page-table">
-                            {head
-                                .map(|cells| {
+                .into_any()
+        } else {
+            view! {
+                <div class="document-layout">
+                    <section class="panel document-text" aria-label="Text by page">
+                        <h2>"Text"</h2>
+                        {if detail.pages.is_empty() {
+                            let message = if busy {
+                                "The text appears here when the conversion is done."
+                            } else {
+                                "This document has no text."
+                            };
+                            view! { <p class="empty-state">{message}</p> }.into_any()
+                        } else {
+                            detail
+                                .pages
+                                .into_iter()
+                                .map(|page| {
+                                    let marked = passage
+                                        .as_ref()
+                                        .filter(|(number, _)| *number == page.number)
+                                        .map(|(_, range)| range.clone());
                                     view! {
-                                        <thead>
-                                            <tr>{cells.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr>
-                                        </thead>
+                                        <article class="page-text" id=format!("page-{}", page.number) data-page=page.number>
+                                            <h3>
+                                                <a href=format!("#page-{}", page.number)>{format!("Page {}", page.number)}</a>
+                                            </h3>
+                                            <div class="markdown">{render_page(&page.markdown, marked)}</div>
+                                        </article>
                                     }
-                                })}
-                            <tbody>
-                                {rows
-                                    .map(|cells| {
-                                        view! { <tr>{cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr> }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }
-                    .into_any()
+                                })
+                                .collect_view()
+                                .into_any()
+                        }}
+                    </section>
+                    <section class="panel document-pdf" aria-label="Original PDF">
+                        <h2>"Original"</h2>
+                        <iframe class="pdf-frame" src=detail.view_url title=format!("PDF of {}", doc.original_name)></iframe>
+                    </section>
+                </div>
             }
-        })
-        .collect()
+                .into_any()
+        }}
+    }
 }
 
+/// "Replace file…": a new file in place of a failed document's, which is
+/// then converted again. The server checks it like any upload and that the
+/// caller may edit the project.
 #[component]
-fn DeleteDocumentButton(id: Uuid, project_href: String) -> impl IntoView {
+fn ReplaceFile(project: Uuid, id: Uuid, replaced: Callback<()>) -> impl IntoView {
+    let upload = RwSignal::new(None::<UploadItem>);
+    let on_pick = move |event: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                let item = UploadItem {
+                    key: 0,
+                    name: file.name(),
+                    progress: RwSignal::new(0.0),
+                    state: RwSignal::new(UploadState::Uploading),
+                    request: StoredValue::new_local(None),
+                };
+                let state = item.state;
+                let finished = Callback::new(move |_| {
+                    if matches!(state.get_untracked(), UploadState::Stored(_)) {
+                        replaced.run(());
+                    }
+                });
+                upload.set(Some(item.clone()));
+                start_upload(project, Some(id), file, item, finished);
+            }
+            input.set_value("");
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, project, id, replaced);
+    };
+    view! {
+        <span class="replace-file">
+            <input
+                id="replace-input"
+                class="visually-hidden file-picker"
+                type="file"
+                accept="application/pdf,.pdf"
+                on:change=on_pick
+            />
+            <label class="button" for="replace-input">"Replace file…"</label>
+        </span>
+        {move || {
+            upload
+                .get()
+                .map(|item| {
+                    let (progress, state) = (item.progress, item.state);
+                    view! {
+                        <p class="replace-status" data-testid="replace-status" role="status">
+                            {item.name.clone()}" "
+                            {move || match state.get() {
+                                UploadState::Uploading => format!("{:.0} %", progress.get() * 100.0),
+                                UploadState::Stored(_) => "Replaced; converting again.".to_owned(),
+                                UploadState::Refused(reason) => format!("Refused. {reason}"),
+                                UploadState::Cancelled => "Cancelled.".to_owned(),
+                            }}
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// Deletes the document through `delete_document`, which removes its rows
+/// and queues the removal of its file, as every deletion does.
+#[component]
+fn DeleteDocumentButton(
+    id: Uuid,
+    project_href: String,
+    #[prop(default = "Delete…")] label: &'static str,
+) -> impl IntoView {
     let delete = ServerAction::<DeleteDocument>::new();
     let toasts = use_toasts();
     let navigate = use_navigate();
@@ -806,12 +1015,16 @@ fn DeleteDocumentButton(id: Uuid, project_href: String) -> impl IntoView {
             toasts.success("Document deleted.");
             navigate(&project_href, Default::default());
         }
-        Some(Err(err)) => toasts.error(format!("Could not delete: {err}")),
+        Some(Err(err)) => toasts.error(format!(
+            "The document could not be deleted: {}",
+            sentence(&err.to_string())
+        )),
         None => {}
     });
     view! {
         <crate::ui::confirm::ConfirmDelete
-            label="Delete…"
+            label
+            warning="The document, its text and its file are deleted for good."
             on_confirm=Callback::new(move |_| {
                 delete.dispatch(DeleteDocument { id });
             })
@@ -823,26 +1036,63 @@ fn DeleteDocumentButton(id: Uuid, project_href: String) -> impl IntoView {
 mod tests {
     use super::*;
 
+    fn summary(id: u128, status: &str) -> DocumentSummary {
+        DocumentSummary {
+            id: Uuid::from_u128(id),
+            project_id: Uuid::nil(),
+            original_name: format!("{id}.pdf"),
+            status: status.to_owned(),
+            failure_reason: None,
+            page_count: None,
+            title: None,
+            year: None,
+            size_bytes: 1,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
     #[test]
-    fn markdown_blocks_recognise_what_the_converter_writes() {
-        let blocks = markdown_blocks(
-            "## 2. Methods\nWe randomised **120** adults.\n\n| Arm | n |\n| --- | --- |\n| A | 60 |\n| B | 60 |\n\nPlain | text with a bar",
+    fn finished_uploads_fold_into_one_line() {
+        let list = [
+            summary(1, "ready"),
+            summary(2, "ready"),
+            summary(3, "failed"),
+            summary(4, "processing"),
+        ];
+        let states = [
+            UploadState::Stored(Some(Uuid::from_u128(1))),
+            UploadState::Stored(Some(Uuid::from_u128(2))),
+            UploadState::Stored(Some(Uuid::from_u128(3))),
+            UploadState::Uploading,
+        ];
+        assert_eq!(upload_summary(&states, &list), "2 ready · 1 failed");
+        let states = [
+            UploadState::Stored(Some(Uuid::from_u128(4))),
+            // Not in the list yet: the list is read again after the upload.
+            UploadState::Stored(Some(Uuid::from_u128(9))),
+            UploadState::Refused("The file is not a PDF.".into()),
+            UploadState::Cancelled,
+        ];
+        assert_eq!(
+            upload_summary(&states, &list),
+            "2 converting · 1 refused · 1 cancelled"
+        );
+        assert_eq!(upload_summary(&[UploadState::Uploading], &list), "");
+    }
+
+    #[test]
+    fn upload_errors_read_as_sentences() {
+        assert_eq!(
+            error_message(r#"{"error":"please sign in first"}"#, 401),
+            "Please sign in first."
         );
         assert_eq!(
-            blocks,
-            vec![
-                Block::Heading("2. Methods".into()),
-                Block::Paragraph("We randomised 120 adults.".into()),
-                Block::Table {
-                    header: true,
-                    rows: vec![
-                        vec!["Arm".into(), "n".into()],
-                        vec!["A".into(), "60".into()],
-                        vec!["B".into(), "60".into()],
-                    ],
-                },
-                Block::Paragraph("Plain | text with a bar".into()),
-            ]
+            error_message("<html>", 502),
+            "The upload failed (HTTP 502)."
+        );
+        assert_eq!(
+            first_sentence("The file could not be read: it is locked. Save a copy."),
+            "The file could not be read: it is locked."
         );
     }
 

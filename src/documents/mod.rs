@@ -15,6 +15,7 @@ pub mod pdf_text;
 
 pub mod api;
 pub mod components;
+pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]

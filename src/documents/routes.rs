@@ -23,11 +23,16 @@ pub const FILE_ROUTE: &str = "/files/{token}";
 pub struct UploadQuery {
     /// The user's file name (kept as metadata only).
     pub name: String,
+    /// A document of the project whose conversion failed, to take this file
+    /// in place of its own.
+    pub replace: Option<Uuid>,
 }
 
 /// `POST /api/projects/{project}/documents?name=…` with the PDF as the body:
 /// 201 with the new document, 409 for a file already in the project, 422 for
 /// a file that fails the checks (not a PDF, empty, too large, too many pages).
+/// With `&replace={document}`, the file replaces that failed document's file
+/// (200 with the document, converted again; 409 unless it had failed).
 pub async fn upload(
     State(state): State<AppState>,
     session: tower_sessions::Session,
@@ -51,28 +56,41 @@ pub async fn upload(
         if announced.is_some_and(|length| length > max) {
             return Err(AppError::invalid(
                 "file",
-                format!("too large: the limit is {} MB", max.div_ceil(1024 * 1024)),
+                format!(
+                    "The file is too large: the limit is {} MB.",
+                    max.div_ceil(1024 * 1024)
+                ),
             ));
         }
         let received = server::receive(body.into_data_stream(), max).await?;
         // Once the bytes are in, finish the ingest even if the client goes
         // away: a dropped request must not leave a stored file without a row.
-        let (db, services, name) = (
+        let (db, services, name, replace) = (
             state.db.clone(),
             state.documents.clone(),
             query.name.clone(),
+            query.replace,
         );
         tokio::spawn(async move {
-            server::ingest(&db, &services, project, &user, &name, received).await
+            match replace {
+                Some(document) => {
+                    server::replace_file(&db, &services, project, &user, document, &name, received)
+                        .await
+                        .map(|summary| (StatusCode::OK, summary))
+                }
+                None => server::ingest(&db, &services, project, &user, &name, received)
+                    .await
+                    .map(|summary| (StatusCode::CREATED, summary)),
+            }
         })
         .await
         .map_err(|err| AppError::internal(format!("upload task: {err}")))?
     }
     .await;
     match result {
-        Ok(document) => {
-            tracing::info!(project = %project, document = %document.id, file = %document.original_name, "document uploaded");
-            (StatusCode::CREATED, Json(document)).into_response()
+        Ok((status, document)) => {
+            tracing::info!(project = %project, document = %document.id, file = %document.original_name, replaced = query.replace.is_some(), "document uploaded");
+            (status, Json(document)).into_response()
         }
         Err(err) => {
             tracing::info!(project = %project, file = %query.name, error = %err, "upload refused");

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::api::{
     ActivityItem, DocumentDetail, DocumentPage, DocumentSummary, HIT_END, HIT_START, SearchHit,
+    SearchResults,
 };
 use super::isolation::{self, ChildLimits};
 use super::pdf_text::{ConversionFailure, ConvertedDocument};
@@ -458,7 +459,7 @@ fn too_large(max_bytes: u64) -> AppError {
     AppError::invalid(
         "file",
         format!(
-            "too large: the limit is {} MB",
+            "The file is too large: the limit is {} MB.",
             max_bytes.div_ceil(1024 * 1024)
         ),
     )
@@ -479,7 +480,7 @@ pub fn clean_file_name(raw: &str) -> Result<String, AppError> {
         .trim()
         .to_owned();
     if name.is_empty() {
-        return Err(AppError::invalid("name", "the file needs a name"));
+        return Err(AppError::invalid("name", "The file needs a name."));
     }
     Ok(name)
 }
@@ -496,19 +497,97 @@ pub async fn ingest(
     received: ReceivedFile,
 ) -> Result<DocumentSummary, AppError> {
     let name = clean_file_name(original_name)?;
-    if received.size == 0 {
-        return Err(AppError::invalid("file", "empty file: it has no bytes"));
+    let key = check_and_store(pool, services, project, None, &name, &received).await?;
+    let stored = insert_and_queue(pool, project, user, &name, &key, &received).await;
+    if stored.is_err() {
+        remove_refused(services, &key).await;
     }
-    if !has_pdf_signature(&received.head) {
-        return Err(AppError::invalid(
-            "file",
-            "not a PDF: the file does not start with the %PDF- signature",
+    stored
+}
+
+/// Puts a new file in the place of a document whose conversion failed: the
+/// same checks as an upload, then, in one transaction, the row takes the new
+/// file (its old text and metadata cleared), its conversion is queued and the
+/// old file's removal is queued as every deletion's is.
+pub async fn replace_file(
+    pool: &PgPool,
+    services: &DocumentServices,
+    project: Uuid,
+    user: &SignedInUser,
+    document: Uuid,
+    original_name: &str,
+    received: ReceivedFile,
+) -> Result<DocumentSummary, AppError> {
+    let name = clean_file_name(original_name)?;
+    // Refuse early what the transaction would refuse, before storing anything.
+    replaceable(pool, project, document, &received).await?;
+    let key = check_and_store(pool, services, project, Some(document), &name, &received).await?;
+    let replaced = swap_file_and_queue(pool, project, user, document, &name, &key, &received).await;
+    if replaced.is_err() {
+        remove_refused(services, &key).await;
+    }
+    replaced
+}
+
+async fn remove_refused(services: &DocumentServices, key: &str) {
+    if let Err(err) = services.storage.delete(key).await {
+        tracing::warn!(key = %key, error = %err, "could not remove the file of a refused upload");
+    }
+}
+
+/// Whether `document` of `project` may take `received` in its place: it
+/// exists there, its conversion failed, and the new file is another file.
+async fn replaceable(
+    db: impl sqlx::PgExecutor<'_>,
+    project: Uuid,
+    document: Uuid,
+    received: &ReceivedFile,
+) -> Result<String, AppError> {
+    let row = sqlx::query!(
+        "SELECT status, sha256, storage_key FROM documents WHERE id = $1 AND project_id = $2",
+        document,
+        project
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| AppError::not_found("document"))?;
+    if row.status != "failed" {
+        return Err(AppError::Conflict(
+            "Only a document whose conversion failed can have its file replaced.".to_owned(),
         ));
     }
+    if row.sha256 == received.sha256 {
+        return Err(AppError::invalid(
+            "file",
+            "This is the same file that failed; it would fail the same way. Choose another copy of the PDF.",
+        ));
+    }
+    Ok(row.storage_key)
+}
+
+/// The checks every new file passes, then the file stored under a new key
+/// (returned). `replacing` is the document the file will replace, which the
+/// duplicate check leaves out.
+async fn check_and_store(
+    pool: &PgPool,
+    services: &DocumentServices,
+    project: Uuid,
+    replacing: Option<Uuid>,
+    name: &str,
+    received: &ReceivedFile,
+) -> Result<String, AppError> {
+    if received.size == 0 {
+        return Err(AppError::invalid("file", EMPTY_FILE));
+    }
+    if !has_pdf_signature(&received.head) {
+        return Err(AppError::invalid("file", NOT_A_PDF));
+    }
     if let Some(existing) = sqlx::query_scalar!(
-        "SELECT original_name FROM documents WHERE project_id = $1 AND sha256 = $2",
+        r#"SELECT original_name FROM documents
+           WHERE project_id = $1 AND sha256 = $2 AND id IS DISTINCT FROM $3"#,
         project,
-        received.sha256
+        received.sha256,
+        replacing
     )
     .fetch_optional(pool)
     .await?
@@ -536,21 +615,18 @@ pub async fn ingest(
             if let Some(pages) = inspection.page_count
                 && pages > services.limits.max_pages
             {
-                return Err(AppError::invalid(
-                    "file",
-                    ConversionFailure::TooManyPages {
-                        pages,
-                        limit: services.limits.max_pages,
-                    }
-                    .reason(),
-                ));
+                return Err(refusal(&ConversionFailure::TooManyPages {
+                    pages,
+                    limit: services.limits.max_pages,
+                }));
             }
         }
-        Err(failure @ (ConversionFailure::NotPdf | ConversionFailure::Empty)) => {
-            return Err(AppError::invalid("file", failure.reason()));
-        }
-        Err(failure @ ConversionFailure::TooManyPages { .. }) => {
-            return Err(AppError::invalid("file", failure.reason()));
+        Err(
+            failure @ (ConversionFailure::NotPdf
+            | ConversionFailure::Empty
+            | ConversionFailure::TooManyPages { .. }),
+        ) => {
+            return Err(refusal(&failure));
         }
         // Encrypted, damaged, or too hard to inspect: stored, and the
         // conversion records what can (or cannot) be read.
@@ -561,21 +637,96 @@ pub async fn ingest(
 
     let key = storage::new_document_key(project);
     services.storage.put_file(&key, &received.file).await?;
-    let stored = insert_and_queue(pool, project, user, &name, &key, &received).await;
-    if stored.is_err()
-        && let Err(err) = services.storage.delete(&key).await
-    {
-        tracing::warn!(key = %key, error = %err, "could not remove the file of a refused upload");
-    }
-    stored
+    Ok(key)
 }
+
+/// The row of `document` takes the stored file `key`, in one transaction
+/// with its conversion and the removal of the file it had.
+async fn swap_file_and_queue(
+    pool: &PgPool,
+    project: Uuid,
+    user: &SignedInUser,
+    document: Uuid,
+    name: &str,
+    key: &str,
+    received: &ReceivedFile,
+) -> Result<DocumentSummary, AppError> {
+    let mut tx = pool.begin().await?;
+    // The row lock makes a second replacement (or a deletion) wait and then
+    // see this one's outcome.
+    sqlx::query!(
+        "SELECT id FROM documents WHERE id = $1 FOR UPDATE",
+        document
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let old_key = replaceable(&mut *tx, project, document, received).await?;
+    sqlx::query!(
+        r#"UPDATE documents
+           SET original_name = $2, storage_key = $3, sha256 = $4, size_bytes = $5,
+               status = 'pending', failure_reason = NULL, page_count = NULL, title = NULL,
+               authors = '{}', year = NULL, doi = NULL, ocr_used = false, conversion_ms = NULL,
+               text_version = text_version + 1, uploaded_by = $6, updated_at = now()
+           WHERE id = $1"#,
+        document,
+        name,
+        key,
+        received.sha256,
+        received.size as i64,
+        user.id
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(|err| match &err {
+        sqlx::Error::Database(db) if db.constraint() == Some("documents_project_sha256_key") => {
+            duplicate(name)
+        }
+        _ => err.into(),
+    })?;
+    // A failed document has no text, but a conversion that failed after an
+    // earlier success would have left some: it belongs to the old file.
+    sqlx::query!(
+        "DELETE FROM document_pages WHERE document_id = $1",
+        document
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM document_chunks WHERE document_id = $1",
+        document
+    )
+    .execute(&mut *tx)
+    .await?;
+    queue_conversion(&mut tx, project, user.id, document).await?;
+    queue_file_deletion(&mut tx, user.id, vec![old_key]).await?;
+    let summary = summary(&mut *tx, document).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// An upload refused for what its inspection found, as a sentence
+/// ("The file is not a PDF: …").
+fn refusal(failure: &ConversionFailure) -> AppError {
+    let message = match failure {
+        ConversionFailure::NotPdf => NOT_A_PDF.to_owned(),
+        ConversionFailure::Empty => EMPTY_FILE.to_owned(),
+        ConversionFailure::TooManyPages { pages, limit } => {
+            format!("The file has too many pages: {pages} pages, the limit is {limit}.")
+        }
+        other => super::api::sentence(&format!("The file was refused: {}", other.reason())),
+    };
+    AppError::invalid("file", message)
+}
+
+const NOT_A_PDF: &str = "The file is not a PDF: it does not start with the %PDF- signature.";
+const EMPTY_FILE: &str = "The file is empty: it has no bytes.";
 
 /// The most an upload waits for its page count.
 const INSPECTION_SECONDS: u64 = 20;
 
 fn duplicate(existing: &str) -> AppError {
     AppError::Conflict(format!(
-        "already in this project as \u{201c}{existing}\u{201d} (same content)"
+        "This file is already in the project as \u{201c}{existing}\u{201d} (same content)."
     ))
 }
 
@@ -671,7 +822,7 @@ pub async fn reconvert(pool: &PgPool, user: &SignedInUser, id: Uuid) -> Result<(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::Conflict("the document is being converted already".to_owned()))?;
+    .ok_or_else(|| AppError::Conflict("The document is being converted already.".to_owned()))?;
     queue_conversion(&mut tx, project, user.id, id).await?;
     tx.commit().await?;
     Ok(())
@@ -1068,35 +1219,49 @@ async fn save_conversion(
 
 // ---------------------------------------------------------------- search
 
+/// The best `limit` passages of a project matching `query`, with the number
+/// of all matching passages and documents, or what is wrong with the query.
 pub async fn search(
     pool: &PgPool,
     project: Uuid,
     query: &str,
     limit: i64,
-) -> Result<Vec<SearchHit>, AppError> {
-    if query.chars().count() > 500 {
-        return Err(AppError::invalid(
-            "query",
-            "a search has at most 500 characters",
-        ));
+) -> Result<SearchResults, AppError> {
+    if let Some(problem) = super::api::search_problem(query) {
+        return Ok(SearchResults {
+            problem: Some(problem),
+            ..SearchResults::default()
+        });
     }
     let Some(expression) = super::api::search_expression(query) else {
-        return Ok(Vec::new());
+        return Ok(SearchResults::default());
     };
     let headline = format!(
         "StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
     );
+    // Counting every match and ranking them reads the same rows; the
+    // snippets, the costly part, are made only for the passages returned.
     let hits = sqlx::query!(
-        r#"WITH q AS (SELECT to_tsquery('english', $2) AS query)
-           SELECT c.document_id, d.original_name, d.title, c.page_number,
+        r#"WITH q AS (SELECT to_tsquery('english', $2) AS query),
+           matches AS (
+               SELECT c.document_id, c.chunk_index, ts_rank_cd(c.search, q.query) AS rank
+               FROM document_chunks c CROSS JOIN q
+               WHERE c.project_id = $1 AND c.search @@ q.query),
+           totals AS (
+               SELECT count(*) AS passages, count(DISTINCT document_id) AS documents FROM matches),
+           best AS (
+               SELECT m.* FROM matches m JOIN documents d ON d.id = m.document_id
+               ORDER BY m.rank DESC, d.original_name, m.chunk_index
+               LIMIT $4)
+           SELECT c.document_id, d.original_name, d.title, c.page_number, c.char_start, c.char_end,
                   ts_headline('english', c.content, q.query, $3) AS "snippet!",
-                  ts_rank_cd(c.search, q.query) AS "rank!"
-           FROM document_chunks c
+                  best.rank AS "rank!",
+                  totals.passages AS "passages!", totals.documents AS "documents!"
+           FROM best
+           JOIN document_chunks c ON c.document_id = best.document_id AND c.chunk_index = best.chunk_index
            JOIN documents d ON d.id = c.document_id
-           CROSS JOIN q
-           WHERE c.project_id = $1 AND c.search @@ q.query
-           ORDER BY 6 DESC, d.original_name, c.page_number
-           LIMIT $4"#,
+           CROSS JOIN q CROSS JOIN totals
+           ORDER BY best.rank DESC, d.original_name, c.chunk_index"#,
         project,
         expression,
         headline,
@@ -1104,17 +1269,27 @@ pub async fn search(
     )
     .fetch_all(pool)
     .await?;
-    Ok(hits
-        .into_iter()
-        .map(|hit| SearchHit {
-            document_id: hit.document_id,
-            document_name: hit.original_name,
-            title: hit.title,
-            page_number: hit.page_number,
-            snippet: hit.snippet,
-            rank: hit.rank,
-        })
-        .collect())
+    let (passages, documents) = hits
+        .first()
+        .map_or((0, 0), |hit| (hit.passages, hit.documents));
+    Ok(SearchResults {
+        hits: hits
+            .into_iter()
+            .map(|hit| SearchHit {
+                document_id: hit.document_id,
+                document_name: hit.original_name,
+                title: hit.title,
+                page_number: hit.page_number,
+                char_start: hit.char_start,
+                char_end: hit.char_end,
+                snippet: hit.snippet,
+                rank: hit.rank,
+            })
+            .collect(),
+        passages,
+        documents,
+        problem: None,
+    })
 }
 
 // ---------------------------------------------------------------- activity
