@@ -1026,6 +1026,25 @@ async fn review_keeps_every_change_and_refuses_a_stale_one(pool: PgPool) {
         .await;
     let waiting = grid["rows"][0]["verified_unreviewed"].as_i64().unwrap();
     assert!(waiting > 0, "{grid}");
+    // The default view counts only its page's values; another order counts
+    // the whole run: both must tell the same.
+    let (_, counted) = env
+        .call(
+            "review_grid",
+            &format!(
+                "run_id={run}&level=&filter=all&sort=needs_review&page=1&document_id={document}"
+            ),
+        )
+        .await;
+    assert_eq!(
+        counted["rows"][0]["verified_unreviewed"], waiting,
+        "{counted}"
+    );
+    assert_eq!(counted["total_documents"], grid["total_documents"]);
+    assert_eq!(
+        counted["rows"][0]["failed_steps"],
+        grid["rows"][0]["failed_steps"]
+    );
     let (status, body) = env
         .call(
             "accept_verified",

@@ -74,6 +74,15 @@ async fn run_facts(pool: &PgPool, run: Uuid) -> Result<RunFacts, AppError> {
     })
 }
 
+/// One document row of a grid page, with the run's total for the pager.
+struct GridDocument {
+    document_id: Uuid,
+    original_name: String,
+    failed: i64,
+    verified_open: i64,
+    total: i64,
+}
+
 pub async fn grid_for_caller(query: GridQuery<'_>) -> Result<GridPage, AppError> {
     let (state, _user, _project, can_review) =
         crate::extraction::runs::caller_for_run(query.run, Action::View).await?;
@@ -89,68 +98,102 @@ pub async fn grid_for_caller(query: GridQuery<'_>) -> Result<GridPage, AppError>
     }
     let grid_columns = columns(&facts.definition, &query.level);
     let offset = (query.page - 1).saturating_mul(GRID_PAGE_SIZE);
-    let documents = sqlx::query!(
-        r#"WITH v AS (
-               SELECT e.document_id,
-                      e.review_status IS NOT NULL AS reviewed,
-                      (e.review_status IS NULL AND NOT e.seeded
-                        AND (e.not_reported OR e.text_version <> d.text_version OR NOT e.grounded
-                             OR NOT e.supported OR e.confidence < $7)) AS needs,
-                      (e.review_status IS NULL AND NOT e.not_reported AND NOT e.seeded
-                        AND e.text_version = d.text_version AND NOT e.grounded) AS ungrounded,
-                      (e.review_status IS NULL AND NOT e.not_reported AND NOT e.seeded
-                        AND e.text_version = d.text_version AND e.grounded AND NOT e.supported) AS unsupported,
-                      (NOT e.seeded AND NOT e.not_reported AND e.confidence < $7) AS low,
-                      coalesce(e.review_status IN ('corrected', 'not_reported'), false) AS corrected,
-                      (e.review_status IS NULL AND NOT e.not_reported AND NOT e.seeded
-                        AND e.text_version = d.text_version AND e.grounded AND e.supported) AS verified_open
-               FROM extracted_values e JOIN documents d ON d.id = e.document_id
-               WHERE e.run_id = $1
-           ), docs AS (
-               SELECT rd.document_id, d.original_name,
-                      count(v.document_id) AS values,
-                      count(*) FILTER (WHERE v.reviewed) AS reviewed,
-                      count(*) FILTER (WHERE v.needs) AS needs,
-                      count(*) FILTER (WHERE v.ungrounded) AS ungrounded,
-                      count(*) FILTER (WHERE v.unsupported) AS unsupported,
-                      count(*) FILTER (WHERE v.low) AS low,
-                      count(*) FILTER (WHERE v.corrected) AS corrected,
-                      count(*) FILTER (WHERE v.verified_open) AS verified_open,
+    // The default view (every document, by name) pages the documents first
+    // and counts only the page's values: on a run of 500 papers × 100 fields
+    // this takes 4 ms where counting the whole run to filter or sort by it
+    // takes 72 ms (EXPLAIN ANALYZE, note of issue #18).
+    let documents: Vec<GridDocument> = if filter == GridFilter::All && sort == GridSort::Name {
+        sqlx::query_as!(
+            GridDocument,
+            r#"WITH page AS (
+                   SELECT rd.document_id, d.original_name, count(*) OVER () AS total
+                   FROM run_documents rd JOIN documents d ON d.id = rd.document_id
+                   WHERE rd.run_id = $1 AND ($2::uuid IS NULL OR rd.document_id = $2)
+                   ORDER BY d.original_name, rd.document_id
+                   LIMIT $3 OFFSET $4
+               )
+               SELECT p.document_id AS "document_id!", p.original_name AS "original_name!",
                       (SELECT count(*) FROM run_steps s
-                       WHERE s.run_id = $1 AND s.document_id = rd.document_id AND s.status = 'failed') AS failed
-               FROM run_documents rd
-               JOIN documents d ON d.id = rd.document_id
-               LEFT JOIN v ON v.document_id = rd.document_id
-               WHERE rd.run_id = $1 AND ($2::uuid IS NULL OR rd.document_id = $2)
-               GROUP BY rd.document_id, d.original_name
-           )
-           SELECT document_id AS "document_id!", original_name AS "original_name!",
-                  failed AS "failed!", verified_open AS "verified_open!",
-                  count(*) OVER () AS "total!"
-           FROM docs
-           WHERE CASE $3
-                   WHEN 'needs_review' THEN needs > 0
-                   WHEN 'ungrounded' THEN ungrounded > 0
-                   WHEN 'unsupported' THEN unsupported > 0
-                   WHEN 'low_confidence' THEN low > 0
-                   WHEN 'corrected' THEN corrected > 0
-                   WHEN 'failed_documents' THEN failed > 0
-                   ELSE true
-                 END
-           ORDER BY CASE WHEN $4 = 'needs_review' THEN needs END DESC NULLS LAST,
-                    CASE WHEN $4 = 'progress' THEN reviewed::float8 / greatest(values, 1) END ASC NULLS LAST,
-                    original_name, document_id
-           LIMIT $5 OFFSET $6"#,
-        query.run,
-        query.document,
-        filter.as_str(),
-        sort.as_str(),
-        GRID_PAGE_SIZE,
-        offset,
-        LOW_CONFIDENCE
-    )
-    .fetch_all(pool)
-    .await?;
+                       WHERE s.run_id = $1 AND s.document_id = p.document_id AND s.status = 'failed') AS "failed!",
+                      (SELECT count(*) FROM extracted_values e JOIN documents d ON d.id = e.document_id
+                       WHERE e.run_id = $1 AND e.document_id = p.document_id
+                         AND e.review_status IS NULL AND NOT e.not_reported AND NOT e.seeded
+                         AND e.text_version = d.text_version AND e.grounded AND e.supported) AS "verified_open!",
+                      p.total AS "total!"
+               FROM page p
+               ORDER BY p.original_name, p.document_id"#,
+            query.run,
+            query.document,
+            GRID_PAGE_SIZE,
+            offset
+        )
+        .fetch_all(pool)
+        .await?
+    } else {
+        sqlx::query_as!(
+            GridDocument,
+            r#"WITH v AS (
+                   SELECT e.document_id,
+                          e.review_status IS NOT NULL AS reviewed,
+                          (e.review_status IS NULL AND NOT e.seeded
+                            AND (e.not_reported OR e.text_version <> d.text_version OR NOT e.grounded
+                                 OR NOT e.supported OR e.confidence < $7)) AS needs,
+                          (e.review_status IS NULL AND NOT e.not_reported AND NOT e.seeded
+                            AND e.text_version = d.text_version AND NOT e.grounded) AS ungrounded,
+                          (e.review_status IS NULL AND NOT e.not_reported AND NOT e.seeded
+                            AND e.text_version = d.text_version AND e.grounded AND NOT e.supported) AS unsupported,
+                          (NOT e.seeded AND NOT e.not_reported AND e.confidence < $7) AS low,
+                          coalesce(e.review_status IN ('corrected', 'not_reported'), false) AS corrected,
+                          (e.review_status IS NULL AND NOT e.not_reported AND NOT e.seeded
+                            AND e.text_version = d.text_version AND e.grounded AND e.supported) AS verified_open
+                   FROM extracted_values e JOIN documents d ON d.id = e.document_id
+                   WHERE e.run_id = $1
+               ), docs AS (
+                   SELECT rd.document_id, d.original_name,
+                          count(v.document_id) AS values,
+                          count(*) FILTER (WHERE v.reviewed) AS reviewed,
+                          count(*) FILTER (WHERE v.needs) AS needs,
+                          count(*) FILTER (WHERE v.ungrounded) AS ungrounded,
+                          count(*) FILTER (WHERE v.unsupported) AS unsupported,
+                          count(*) FILTER (WHERE v.low) AS low,
+                          count(*) FILTER (WHERE v.corrected) AS corrected,
+                          count(*) FILTER (WHERE v.verified_open) AS verified_open,
+                          (SELECT count(*) FROM run_steps s
+                           WHERE s.run_id = $1 AND s.document_id = rd.document_id AND s.status = 'failed') AS failed
+                   FROM run_documents rd
+                   JOIN documents d ON d.id = rd.document_id
+                   LEFT JOIN v ON v.document_id = rd.document_id
+                   WHERE rd.run_id = $1 AND ($2::uuid IS NULL OR rd.document_id = $2)
+                   GROUP BY rd.document_id, d.original_name
+               )
+               SELECT document_id AS "document_id!", original_name AS "original_name!",
+                      failed AS "failed!", verified_open AS "verified_open!",
+                      count(*) OVER () AS "total!"
+               FROM docs
+               WHERE CASE $3
+                       WHEN 'needs_review' THEN needs > 0
+                       WHEN 'ungrounded' THEN ungrounded > 0
+                       WHEN 'unsupported' THEN unsupported > 0
+                       WHEN 'low_confidence' THEN low > 0
+                       WHEN 'corrected' THEN corrected > 0
+                       WHEN 'failed_documents' THEN failed > 0
+                       ELSE true
+                     END
+               ORDER BY CASE WHEN $4 = 'needs_review' THEN needs END DESC NULLS LAST,
+                        CASE WHEN $4 = 'progress' THEN reviewed::float8 / greatest(values, 1) END ASC NULLS LAST,
+                        original_name, document_id
+               LIMIT $5 OFFSET $6"#,
+            query.run,
+            query.document,
+            filter.as_str(),
+            sort.as_str(),
+            GRID_PAGE_SIZE,
+            offset,
+            LOW_CONFIDENCE
+        )
+        .fetch_all(pool)
+        .await?
+    };
     let total_documents = documents.first().map_or(0, |d| d.total);
     let ids: Vec<Uuid> = documents.iter().map(|d| d.document_id).collect();
     let values = sqlx::query!(
