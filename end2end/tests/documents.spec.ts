@@ -58,27 +58,30 @@ test("drop three PDFs, see two ready and one failed, open one, and search to the
   await expect(chooser).toHaveText("Choose files…");
   expect(await chooser.evaluate((label) => getComputedStyle(label).outlineStyle)).toBe("solid");
 
-  // A slow upload (the network throttled) shows its bar right beside its name.
-  const network = await page.context().newCDPSession(page);
-  await network.send("Network.emulateNetworkConditions", {
-    offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 60 * 1024,
+  // While an upload is on its way (held here), its bar sits right beside its name.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/api\/projects\/[0-9a-f-]{36}\/documents\?name=/, async (route) => {
+    await held;
+    await route.continue();
   });
   const files = ["robotreviewer_example.pdf", "cermine_test2.pdf", "pdfminer_aes-256.pdf"];
   await dropFiles(page, "drop-zone", files.map(paper));
-  const uploading = page.locator('[data-testid="upload-row"][data-name="robotreviewer_example.pdf"]');
-  const bar = uploading.locator("progress");
-  await expect(bar).toBeVisible();
-  const nameBox = await uploading.locator(".upload-name").boundingBox();
-  const barBox = await bar.boundingBox();
-  expect(nameBox && barBox, "name and bar are laid out").toBeTruthy();
-  if (nameBox && barBox) {
-    expect(barBox.x - (nameBox.x + nameBox.width), "gap between name and bar").toBeLessThanOrEqual(16);
-    expect(barBox.x).toBeGreaterThan(nameBox.x);
-    expect(Math.abs(barBox.y + barBox.height / 2 - (nameBox.y + nameBox.height / 2))).toBeLessThanOrEqual(8);
+  await expect(page.getByTestId("upload-row")).toHaveCount(3);
+  for (const name of files) {
+    const uploading = page.locator(`[data-testid="upload-row"][data-name="${name}"]`);
+    const bar = uploading.locator("progress");
+    await expect(bar).toBeVisible();
+    const nameBox = await uploading.locator(".upload-name").boundingBox();
+    const barBox = await bar.boundingBox();
+    expect(nameBox && barBox, "name and bar are laid out").toBeTruthy();
+    if (nameBox && barBox) {
+      expect(barBox.x, `${name}: the bar follows the name`).toBeGreaterThan(nameBox.x);
+      expect(barBox.x - (nameBox.x + nameBox.width), `${name}: gap between name and bar`).toBeLessThanOrEqual(16);
+      expect(Math.abs(barBox.y + barBox.height / 2 - (nameBox.y + nameBox.height / 2))).toBeLessThanOrEqual(8);
+    }
   }
-  await network.send("Network.emulateNetworkConditions", {
-    offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1,
-  });
+  release();
 
   // Finished uploads fold into one line; the table holds the files.
   await expect(page.getByTestId("upload-summary")).toHaveText(/2 ready · 1 failed/, { timeout: 90_000 });
