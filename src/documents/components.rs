@@ -415,7 +415,7 @@ pub fn ProjectDocuments(project: Uuid, can_edit: bool) -> impl IntoView {
                             }
                             Ok(list) => view! { <DocumentTable project list /> }.into_any(),
                             Err(err) => {
-                                view! { <p class="status-bad" role="alert">{err.to_string()}</p> }.into_any()
+                                view! { <p class="status-bad" role="alert">{sentence(&err.to_string())}</p> }.into_any()
                             }
                         })
                 }}
@@ -461,7 +461,7 @@ pub fn ProjectActivity(project: Uuid) -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Err(err) => view! { <p class="status-bad">{err.to_string()}</p> }.into_any(),
+                            Err(err) => view! { <p class="status-bad">{sentence(&err.to_string())}</p> }.into_any(),
                         })
                 }}
             </Transition>
