@@ -6,7 +6,9 @@
 //!   against the text of their JATS XML;
 //! - throughput in pages per second through `convert_in_child` (a child process
 //!   per document, as in production), with one worker and with N concurrent
-//!   workers (N = `EVISTREAM_WORKER_CONCURRENCY`, default 2);
+//!   workers (N = `EVISTREAM_WORKER_CONCURRENCY`, default 2), and in pages per
+//!   CPU-second, for each kind of PDF: the corpus papers and the rct-dev trial
+//!   reports;
 //! - the peak resident memory of a conversion child on the 1000-page file.
 
 use std::collections::HashMap;
@@ -279,6 +281,90 @@ where
     started.elapsed().as_secs_f64()
 }
 
+/// Pages per second through `convert_in_child` and through pdftotext on `candidates`
+/// (those the child converts), with one and with `workers` concurrent workers, and
+/// the children's pages per CPU-second next to pdftotext's.
+async fn throughput(kind: &str, candidates: &[PathBuf], workers: usize, rounds: usize) {
+    let limits = ChildLimits::default();
+    let mut files = Vec::new();
+    let mut pages: u64 = 0;
+    let mut cpu_ms: u64 = 0;
+    for path in candidates {
+        // Warms the page cache and counts pages.
+        if let Ok((doc, stats)) = convert_in_child(exe(), path, &limits).await {
+            pages += u64::from(doc.metadata.page_count);
+            cpu_ms += stats.cpu_ms;
+            files.push(path.clone());
+        }
+    }
+    let poppler_cpu_s = pdftotext_cpu_seconds(&files).await;
+    let total_pages = pages as f64 * rounds as f64;
+    println!(
+        "\nTHROUGHPUT ({kind}) — {} files, {pages} pages, {rounds} rounds, a child process per document",
+        files.len()
+    );
+    println!(
+        "{:<26} {:>14} {:>14} {:>8}",
+        "workers", "evistream p/s", "pdftotext p/s", "ratio"
+    );
+    for n in [1, workers] {
+        let ours_s = timed(&files, n, rounds, move |file| async move {
+            let limits = ChildLimits::default();
+            let _ = convert_in_child(exe(), &file, &limits).await;
+        })
+        .await;
+        let poppler_s = timed(&files, n, rounds, |file| async move {
+            let _ = pdftotext(&file).await;
+        })
+        .await;
+        let (ours_rate, poppler_rate) = (total_pages / ours_s, total_pages / poppler_s);
+        println!(
+            "{:<26} {:>14.1} {:>14.1} {:>8.3}",
+            format!("{n} concurrent"),
+            ours_rate,
+            poppler_rate,
+            ours_rate / poppler_rate
+        );
+    }
+    let ours_cpu = pages as f64 / (cpu_ms as f64 / 1000.0);
+    let poppler_cpu = pages as f64 / poppler_cpu_s;
+    println!(
+        "{:<26} {:>14.1} {:>14.1} {:>8.3}",
+        "pages per CPU-second",
+        ours_cpu,
+        poppler_cpu,
+        ours_cpu / poppler_cpu
+    );
+}
+
+/// CPU seconds (user + system) pdftotext spends on `files`, one pass, from the
+/// children's rusage as `/proc/self/stat` reports it after they are waited for.
+async fn pdftotext_cpu_seconds(files: &[PathBuf]) -> f64 {
+    let before = children_cpu_seconds();
+    for file in files {
+        let _ = pdftotext(file).await;
+    }
+    children_cpu_seconds() - before
+}
+
+/// CPU time of this process's waited-for children (cutime + cstime), in seconds.
+fn children_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let Some((_, after)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // cutime and cstime are the 16th and 17th fields, the 14th and 15th after the
+    // command name; in clock ticks of 1/100 s (USER_HZ).
+    let ticks = |index: usize| -> f64 {
+        fields
+            .get(index)
+            .and_then(|value| value.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(13) + ticks(14)) / 100.0
+}
+
 #[tokio::main]
 async fn main() {
     let corpus = corpus_dir();
@@ -342,13 +428,12 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    // (b) Throughput on the real papers of the corpus (not the hostile files,
-    // scans or the 1000-page copy), pages counted from the conversion.
+    // (b) Throughput on two kinds of PDF: the real papers of the corpus (not the
+    // hostile files, scans or the 1000-page copy) and the trial reports of
+    // rct-dev, which are set word by word and so cost the layout analysis more.
+    // Pages are counted from the conversion.
     let manifest = std::fs::read_to_string(papers.join("MANIFEST.tsv")).unwrap_or_default();
-    let mut files = Vec::new();
-    let mut pages: u64 = 0;
-    let limits = ChildLimits::default();
-    let mut cpu_ms: u64 = 0;
+    let mut paper_files = Vec::new();
     for row in manifest.lines().skip(1) {
         let fields: Vec<&str> = row.split('\t').collect();
         let (Some(file), Some(kind)) = (fields.first(), fields.get(6)) else {
@@ -360,56 +445,18 @@ async fn main() {
         {
             continue;
         }
-        let path = papers.join(file);
-        // Warm the page cache and count pages.
-        if let Ok((doc, stats)) = convert_in_child(exe(), &path, &limits).await {
-            pages += u64::from(doc.metadata.page_count);
-            cpu_ms += stats.cpu_ms;
-            files.push(path);
-        }
+        paper_files.push(papers.join(file));
     }
-    let _ = timed(&files, 1, 1, |file| async move {
-        let _ = pdftotext(&file).await;
-    })
-    .await;
+    let rct_files: Vec<PathBuf> = rct.iter().map(|(pdf, _)| pdf.clone()).collect();
     let workers: usize = std::env::var("EVISTREAM_WORKER_CONCURRENCY")
         .ok()
         .and_then(|value| value.parse().ok())
         .filter(|n| *n > 0)
         .unwrap_or(2);
     let rounds = 3;
-    let total_pages = pages as f64 * rounds as f64;
-    println!(
-        "\nTHROUGHPUT — {} papers, {pages} pages, {rounds} rounds, a child process per document",
-        files.len()
-    );
-    println!(
-        "{:<26} {:>14} {:>14} {:>8}",
-        "workers", "evistream p/s", "pdftotext p/s", "ratio"
-    );
-    for n in [1, workers] {
-        let ours_s = timed(&files, n, rounds, move |file| async move {
-            let limits = ChildLimits::default();
-            let _ = convert_in_child(exe(), &file, &limits).await;
-        })
-        .await;
-        let poppler_s = timed(&files, n, rounds, |file| async move {
-            let _ = pdftotext(&file).await;
-        })
-        .await;
-        let (ours_rate, poppler_rate) = (total_pages / ours_s, total_pages / poppler_s);
-        println!(
-            "{:<26} {:>14.1} {:>14.1} {:>8.3}",
-            format!("{n} concurrent"),
-            ours_rate,
-            poppler_rate,
-            ours_rate / poppler_rate
-        );
+    for (kind, candidates) in [("papers", paper_files), ("rct-dev", rct_files)] {
+        throughput(kind, &candidates, workers, rounds).await;
     }
-    println!(
-        "evistream CPU: {:.1} pages per CPU-second of the children (one pass)",
-        pages as f64 / (cpu_ms as f64 / 1000.0)
-    );
 
     // (c) Memory of one child on the 1000-page file.
     let huge = papers.join("hostile_huge_1000p.pdf");
