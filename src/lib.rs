@@ -1,10 +1,16 @@
 //! eviStream: turns research-paper PDFs into a verified, exportable data set.
 //!
 //! One crate, two builds: with `ssr` it is the server (axum + Leptos SSR + the
-//! background workers), with `hydrate` it is the browser half (wasm). Code is
-//! split by feature (`auth`, `system`, …); inside a feature `api.rs` holds the
-//! types and `#[server]` functions both halves share, `server.rs` the SQL and
-//! server-only logic, `components.rs` the UI. See ARCHITECTURE.md.
+//! background workers), with `hydrate` it is the browser half (wasm).
+//!
+//! Direction of dependence: the platform (`platform/`, `config`, `db`,
+//! `error`, `text`, `ui`) imports no feature; features (`auth`, `projects`,
+//! `documents`, …) import the platform and, where one builds on another, that
+//! one's public functions; `server/` and `app/` alone know every feature and
+//! wire them together. `scripts/check-layers` enforces it. Inside a feature
+//! `api.rs` holds the types and `#[server]` functions both halves share,
+//! `server.rs` the SQL and server-only logic, `components.rs` the UI. See
+//! ARCHITECTURE.md.
 
 // The project page nests many typed views; the release (LTO) wasm build needs
 // more than the default 128 levels to compute their layout.
@@ -22,6 +28,7 @@ pub mod export;
 pub mod extraction;
 pub mod forms;
 pub mod jobs;
+pub mod platform;
 pub mod projects;
 pub mod review;
 pub mod spending;

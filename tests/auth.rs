@@ -103,9 +103,9 @@ async fn the_first_account_is_admin_and_later_ones_are_users(pool: PgPool) {
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
 async fn closed_registration_refuses_all_but_the_first_account(pool: PgPool) {
     let mut state = state(pool);
-    let mut config = (*state.config).clone();
+    let mut config = (*state.platform.config).clone();
     config.registration_open = false;
-    state.config = std::sync::Arc::new(config);
+    state.platform.config = std::sync::Arc::new(config);
     let app = evistream::server::http::router(state);
     let (first, _) = register(&app, "first@example.org").await;
     assert_eq!(first.status(), StatusCode::OK);

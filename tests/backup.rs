@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use evistream::auth::types::{Role, SignedInUser};
 use evistream::config::Secret;
-use evistream::documents::storage::Storage;
+use evistream::platform::storage::Storage;
 use evistream::system::backup;
 use sha2::Digest;
 use sqlx::PgPool;
@@ -101,9 +101,10 @@ async fn populate(pool: &PgPool, storage: Storage) {
         email: owner_email.to_owned(),
         role: Role::Admin,
     };
-    let project = evistream::documents::server::create_demo_project(&state, &user)
-        .await
-        .expect("the demo project with its stored PDFs");
+    let project =
+        evistream::documents::server::create_demo_project(&state.platform, &state.documents, &user)
+            .await
+            .expect("the demo project with its stored PDFs");
     let documents: Vec<Uuid> =
         sqlx::query_scalar("SELECT id FROM documents WHERE project_id = $1 ORDER BY original_name")
             .bind(project)
@@ -635,7 +636,7 @@ async fn a_backup_taken_while_documents_come_and_go_holds_every_file_it_points_a
                 let bytes = format!("%PDF-1.4 churn {rounds}").into_bytes();
                 let local = scratch.path().join("upload.pdf");
                 std::fs::write(&local, &bytes).expect("upload file");
-                let key = evistream::documents::storage::new_document_key(project);
+                let key = evistream::platform::storage::new_document_key(project);
                 storage.put_file(&key, &local).await.expect("store");
                 let digest: String = sha2::Sha256::digest(&bytes)
                     .iter()

@@ -13,9 +13,9 @@ use axum::body::Body;
 use evistream::auth::types::{Role, SignedInUser};
 use evistream::documents::api::DocumentSummary;
 use evistream::documents::server::{self as documents, DocumentServices};
-use evistream::documents::storage::Storage;
 use evistream::jobs::events::{self, JobEvents};
 use evistream::jobs::worker::{Registry, WorkerSettings, Workers};
+use evistream::platform::storage::Storage;
 use evistream::server::state::AppState;
 use http::{Request, StatusCode, header};
 use sqlx::PgPool;
@@ -341,7 +341,7 @@ async fn a_pdf_is_stored_converted_and_found_by_search(pool: PgPool) {
     );
 
     // The signed link serves the stored bytes; a tampered one serves nothing.
-    let link = documents::download_link(&env.state, env.user.id, id)
+    let link = documents::download_link(&env.state.platform, &env.state.documents, env.user.id, id)
         .await
         .expect("link");
     let response = common::get(&env.app, &link).await;
@@ -809,7 +809,7 @@ async fn the_s3_path_uploads_converts_presigns_and_deletes(pool: PgPool) {
     let summary = converted(&pool, id, Duration::from_secs(120)).await;
     assert_eq!(summary.status, "ready", "{:?}", summary.failure_reason);
 
-    let link = documents::download_link(&env.state, env.user.id, id)
+    let link = documents::download_link(&env.state.platform, &env.state.documents, env.user.id, id)
         .await
         .expect("link");
     assert!(link.starts_with(&server.endpoint), "{link}");

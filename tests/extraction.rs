@@ -97,7 +97,7 @@ async fn env(pool: PgPool, llm: Option<Extractor>, llm_url: Option<&str>) -> Env
     let mut state = common::state(pool.clone());
     if let Some(url) = llm_url {
         let url = url.to_owned();
-        state.config = Arc::new(
+        state.platform.config = Arc::new(
             evistream::config::Config::from_lookup(&move |key| match key {
                 "DATABASE_URL" => Some("postgres://unused/evistream".to_owned()),
                 "EVISTREAM_LLM_BASE_URL" => Some(url.clone()),
@@ -111,7 +111,7 @@ async fn env(pool: PgPool, llm: Option<Extractor>, llm_url: Option<&str>) -> Env
         state.ask = evistream::ask::written::AskServices::new(Some(client.clone()));
     }
     let files = tempfile::tempdir().unwrap().keep();
-    state.documents = common::documents(evistream::documents::storage::Storage::local(files));
+    state.documents = common::documents(evistream::platform::storage::Storage::local(files));
     let app = evistream::server::http::router(state.clone());
     let email = format!("owner-{}@example.org", Uuid::new_v4().simple());
     let id = common::create_account(&pool, &email, PASSWORD, Role::User).await;

@@ -127,9 +127,9 @@ async fn token(app: &Router, cookie: &str, scope: &str) -> String {
 
 fn with_config(pool: PgPool, change: impl FnOnce(&mut evistream::config::Config)) -> AppState {
     let mut state = common::state(pool);
-    let mut config = (*state.config).clone();
+    let mut config = (*state.platform.config).clone();
     change(&mut config);
-    state.config = Arc::new(config);
+    state.platform.config = Arc::new(config);
     state
 }
 
@@ -668,7 +668,7 @@ async fn the_event_stream_follows_sign_out_and_unsharing(pool: PgPool) {
     let shutdown = tokio_util::sync::CancellationToken::new();
     evistream::jobs::events::spawn_listener(
         pool.clone(),
-        state.job_events.clone(),
+        state.platform.job_events.clone(),
         shutdown.clone(),
     );
     let app = evistream::server::http::router(state);

@@ -196,7 +196,7 @@ async fn assets_are_served_precompressed_by_content_negotiation() {
     let done = evistream::server::assets::precompress(site.path()).unwrap();
     assert_eq!(done.files, 1);
     let mut state = common::state(unreachable_pool());
-    state.leptos_options = leptos::config::LeptosOptions::builder()
+    state.platform.leptos_options = leptos::config::LeptosOptions::builder()
         .output_name("evistream")
         .site_root(site.path().to_string_lossy().to_string())
         .build();

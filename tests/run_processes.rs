@@ -175,7 +175,7 @@ async fn scripted_server(plan: &ExtractionPlan) -> (String, Script) {
 async fn start_run(pool: &PgPool, llm_url: &str, plan: &ExtractionPlan) -> Uuid {
     let mut state = common::state(pool.clone());
     let url = llm_url.to_owned();
-    state.config = Arc::new(
+    state.platform.config = Arc::new(
         evistream::config::Config::from_lookup(&move |key| match key {
             "DATABASE_URL" => Some("postgres://unused/evistream".to_owned()),
             "EVISTREAM_LLM_BASE_URL" => Some(url.clone()),

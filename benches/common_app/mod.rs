@@ -144,7 +144,7 @@ impl App {
         let config = Arc::new(config(llm.as_ref()));
         let documents = evistream::documents::server::DocumentServices::new(
             &config,
-            evistream::documents::storage::Storage::local(files.path().to_path_buf()),
+            evistream::platform::storage::Storage::local(files.path().to_path_buf()),
             std::path::PathBuf::from(env!("CARGO_BIN_EXE_evistream")),
         );
         let shutdown = CancellationToken::new();
@@ -153,17 +153,19 @@ impl App {
             _ => None,
         };
         let state = AppState {
-            leptos_options: LeptosOptions::builder().output_name("evistream").build(),
-            config,
-            db: pool.clone(),
-            metrics: evistream::server::metrics::handle(),
-            job_events: JobEvents::new(),
-            token_keys: evistream::auth::tokens::TokenKeys::from_secret(
-                b"a benchmark secret of at least thirty-two bytes",
-            ),
+            platform: evistream::platform::Platform {
+                leptos_options: LeptosOptions::builder().output_name("evistream").build(),
+                config,
+                db: pool.clone(),
+                metrics: evistream::server::metrics::handle(),
+                job_events: JobEvents::new(),
+                token_keys: evistream::auth::tokens::TokenKeys::from_secret(
+                    b"a benchmark secret of at least thirty-two bytes",
+                ),
+                shutdown: shutdown.clone(),
+            },
             documents: documents.clone(),
             ask: evistream::ask::written::AskServices::new(ask_client),
-            shutdown: shutdown.clone(),
         };
         let router = evistream::server::http::router(state);
         let email = format!("owner-{}@example.org", Uuid::new_v4().simple());

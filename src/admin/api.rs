@@ -28,7 +28,7 @@ pub struct AuditEntry {
 /// The caller, who must be an admin; and the pool.
 #[cfg(feature = "ssr")]
 async fn admin() -> Result<(crate::auth::types::SignedInUser, sqlx::PgPool), AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     crate::auth::authz::decide(
         user.role,
@@ -112,7 +112,7 @@ pub async fn change_password(
     revoke_tokens: Option<String>,
 ) -> Result<u64, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         let new_password = crate::auth::types::Password::parse(&new_password)?;
         let revoke_tokens = revoke_tokens.is_some_and(|value| value != "false");

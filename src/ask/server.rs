@@ -95,7 +95,8 @@ pub async fn ask_for_caller(
     let passages = retrieve(&state.db, project, question, &documents).await?;
     // A model is asked only when there is something to answer from: "not
     // found" costs nothing and needs no model.
-    let llm = state.ask.llm.clone().filter(|_| !passages.is_empty());
+    let ask = super::written::services()?;
+    let llm = ask.llm.clone().filter(|_| !passages.is_empty());
     if llm.is_some() {
         crate::spending::server::check_open(&state.db, project).await?;
     }
@@ -140,7 +141,7 @@ pub async fn ask_for_caller(
         cost_usd: 0.0,
     };
     if let Some(client) = llm {
-        super::written::start(&state, client, &answer, user.id).await?;
+        super::written::start(&state, &ask.live, client, &answer, user.id).await?;
     }
     tracing::info!(project = %project, question = %answer.id, passages = answer.passages.len(),
         mode = mode.as_str(), "question asked");

@@ -27,7 +27,7 @@ use crate::auth::authz::Action;
 use crate::error::AppError;
 use crate::extraction::grounding;
 use crate::extraction::llm::LlmClient;
-use crate::server::state::AppState;
+use crate::platform::Platform;
 use crate::spending::server::{Purpose, Reservation};
 
 /// The line that separates the answer from its citations.
@@ -63,6 +63,13 @@ impl AskServices {
             live: LiveAnswers::default(),
         }
     }
+}
+
+/// This feature's services inside a server function (provided as Leptos
+/// context by the wiring beside the platform).
+pub fn services() -> Result<AskServices, AppError> {
+    leptos::prelude::use_context::<AskServices>()
+        .ok_or_else(|| AppError::internal("the ask services are missing from the Leptos context"))
 }
 
 /// What a reader of an answer being written receives.
@@ -125,7 +132,8 @@ impl LiveAnswers {
 /// the background (it is kept whether or not anyone watches). A refusal by
 /// a budget removes the question again and is the caller's error.
 pub async fn start(
-    state: &AppState,
+    state: &Platform,
+    live: &LiveAnswers,
     client: LlmClient,
     answer: &Answer,
     user: Uuid,
@@ -160,7 +168,7 @@ pub async fn start(
                 return Err(reached.into());
             }
         };
-    let live = state.ask.live.clone();
+    let live = live.clone();
     live.open(answer.id);
     let question = answer.id;
     let passages = answer.passages.clone();
@@ -464,7 +472,8 @@ async fn check_citations(
 /// events, each a JSON string), then `done` with the kept [`Answer`]. An
 /// answer already finished gets `done` at once.
 pub async fn events(
-    State(state): State<AppState>,
+    State(state): State<Platform>,
+    State(ask): State<AskServices>,
     session: tower_sessions::Session,
     headers: http::HeaderMap,
     Path(question): Path<Uuid>,
@@ -479,7 +488,7 @@ pub async fn events(
     crate::projects::server::authorize(&state.db, &user, project, Action::View).await?;
     // Subscribe before reading the row: the writer keeps the row final
     // before it says "done", so nothing falls between the two.
-    let following = state.ask.live.follow(question);
+    let following = ask.live.follow(question);
     let pool = state.db.clone();
     let shutdown = state.shutdown.clone();
     let (mut sender, receiver) = futures::channel::mpsc::channel::<Result<Event, Infallible>>(64);

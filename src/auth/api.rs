@@ -26,7 +26,7 @@ async fn start_session(account: super::server::Account) -> Result<SignedInUser, 
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<SignedInUser, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let client = super::server::client_addr().await;
         let account = super::server::authenticate(&state.db, &email, &password, &client).await?;
         start_session(account).await
@@ -38,7 +38,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignedInUser, Ap
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(email: String, password: String) -> Result<SignedInUser, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let email = super::types::Email::parse(&email)?;
         let password = super::types::Password::parse(&password)?;
         let client = super::server::client_addr().await;
@@ -60,7 +60,7 @@ pub async fn register(email: String, password: String) -> Result<SignedInUser, A
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let session = super::session::of_request().await?;
         if let Some(user) = super::session::user(&session, &state.db, &state.config).await? {
             let client = super::server::client_addr().await;

@@ -70,7 +70,7 @@ fn go_on_once_signed_in(
             user.0.refetch();
             let next = query.with_untracked(|query| query.get("next"));
             navigate(
-                &crate::app::after_sign_in(next.as_deref()),
+                &super::next::after_sign_in(next.as_deref()),
                 Default::default(),
             );
         }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod components;
+pub mod next;
 pub mod token_api;
 pub mod types;
 

@@ -392,7 +392,7 @@ pub async fn set_active(pool: &PgPool, user_id: Uuid, active: bool) -> Result<()
 /// A session cookie wins; otherwise an `Authorization: Bearer` API token is
 /// checked (a bad token is an error, not an anonymous call).
 pub async fn caller() -> Result<Option<super::types::SignedInUser>, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let session = super::session::of_request().await?;
     let headers: http::HeaderMap = leptos_axum::extract()
         .await
@@ -403,7 +403,7 @@ pub async fn caller() -> Result<Option<super::types::SignedInUser>, AppError> {
 /// The caller of a plain axum route (uploads, downloads), by the same rules
 /// as `caller`.
 pub async fn caller_of(
-    state: &crate::server::state::AppState,
+    state: &crate::platform::Platform,
     session: &tower_sessions::Session,
     headers: &http::HeaderMap,
 ) -> Result<Option<super::types::SignedInUser>, AppError> {
@@ -428,19 +428,19 @@ pub async fn require_user() -> Result<super::types::SignedInUser, AppError> {
 }
 
 /// The client's address for throttling and the audit log: the TCP peer, or
-/// the address a trusted reverse proxy names (`server::client_addr`).
+/// the address a trusted reverse proxy names (`platform::client_addr`).
 pub async fn client_addr() -> String {
     use axum::extract::ConnectInfo;
     let Ok(ConnectInfo(peer)) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>().await
     else {
         return "unknown".to_owned();
     };
-    let trusted = crate::server::state::app_state()
+    let trusted = crate::platform::platform()
         .map(|state| state.config.trusted_proxies.clone())
         .unwrap_or_default();
     if trusted.is_empty() {
         return peer.ip().to_string();
     }
     let headers: http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
-    crate::server::client_addr::client_ip(peer, &headers, &trusted).to_string()
+    crate::platform::client_addr::client_ip(peer, &headers, &trusted).to_string()
 }

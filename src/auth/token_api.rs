@@ -35,7 +35,7 @@ pub async fn create_api_token(
     scope: TokenScope,
 ) -> Result<NewApiToken, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = super::server::require_user().await?;
         let created =
             super::tokens::create(&state.db, &state.token_keys, user.id, &name, days, scope)
@@ -64,7 +64,7 @@ pub async fn create_api_token(
 #[server(prefix = "/api", endpoint = "list_api_tokens")]
 pub async fn list_api_tokens() -> Result<Vec<ApiTokenRow>, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = super::server::require_user().await?;
         let rows = sqlx::query!(
             r#"SELECT id, name, created_at AS "created_at: DateTime<Utc>",
@@ -96,7 +96,7 @@ pub async fn list_api_tokens() -> Result<Vec<ApiTokenRow>, AppError> {
 #[server(prefix = "/api", endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: Uuid) -> Result<(), AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = super::server::require_user().await?;
         let revoked = sqlx::query!(
             "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2",

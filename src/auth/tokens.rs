@@ -4,16 +4,15 @@
 //! (`enforce_scope`). Every JWT the instance signs names its audience, so an
 //! API token never passes as a file link and a file link never as a token.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::types::{Role, SignedInUser, TokenScope};
 use crate::error::AppError;
+pub use crate::platform::keys::TokenKeys;
 
 /// The audience of personal API tokens.
 pub const API_AUDIENCE: &str = "evistream-api";
@@ -71,46 +70,6 @@ fn validation(audience: &str) -> Validation {
     validation
 }
 
-/// The signing keys of this instance.
-#[derive(Clone)]
-pub struct TokenKeys {
-    encoding: Arc<EncodingKey>,
-    decoding: Arc<DecodingKey>,
-}
-
-impl TokenKeys {
-    pub fn from_secret(secret: &[u8]) -> Self {
-        TokenKeys {
-            encoding: Arc::new(EncodingKey::from_secret(secret)),
-            decoding: Arc::new(DecodingKey::from_secret(secret)),
-        }
-    }
-
-    /// The configured secret, or else the instance's own, generated once and
-    /// kept in the database so every process signs and checks alike.
-    pub async fn load(pool: &PgPool, configured: Option<&str>) -> Result<Self, sqlx::Error> {
-        if let Some(secret) = configured {
-            return Ok(Self::from_secret(secret.as_bytes()));
-        }
-        let fresh: Vec<u8> = [Uuid::new_v4(), Uuid::new_v4()]
-            .iter()
-            .flat_map(|id| id.as_bytes().to_vec())
-            .collect();
-        sqlx::query!(
-            "INSERT INTO instance_secrets (name, value) VALUES ('api_token_signing', $1) ON CONFLICT (name) DO NOTHING",
-            fresh
-        )
-        .execute(pool)
-        .await?;
-        let secret = sqlx::query_scalar!(
-            "SELECT value FROM instance_secrets WHERE name = 'api_token_signing'"
-        )
-        .fetch_one(pool)
-        .await?;
-        Ok(Self::from_secret(&secret))
-    }
-}
-
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
@@ -123,13 +82,13 @@ pub struct Claims {
 }
 
 pub fn sign(keys: &TokenKeys, claims: &Claims) -> Result<String, AppError> {
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &keys.encoding)
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, keys.encoding())
         .map_err(|err| AppError::internal(format!("signing a token: {err}")))
 }
 
 /// Signs a file link's claims (which must carry `aud: FILE_LINK_AUDIENCE`).
 pub fn sign_file_link<T: Serialize>(keys: &TokenKeys, claims: &T) -> Result<String, AppError> {
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &keys.encoding)
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, keys.encoding())
         .map_err(|err| AppError::internal(format!("signing a link: {err}")))
 }
 
@@ -139,14 +98,14 @@ pub fn verify_file_link<T: serde::de::DeserializeOwned>(
     keys: &TokenKeys,
     token: &str,
 ) -> Option<T> {
-    jsonwebtoken::decode::<T>(token, &keys.decoding, &validation(FILE_LINK_AUDIENCE))
+    jsonwebtoken::decode::<T>(token, keys.decoding(), &validation(FILE_LINK_AUDIENCE))
         .ok()
         .map(|data| data.claims)
 }
 
 /// The genuine, unexpired claims of an API token, before any database check.
 fn verify_api_token(keys: &TokenKeys, token: &str) -> Result<Claims, jsonwebtoken::errors::Error> {
-    jsonwebtoken::decode::<Claims>(token, &keys.decoding, &validation(API_AUDIENCE))
+    jsonwebtoken::decode::<Claims>(token, keys.decoding(), &validation(API_AUDIENCE))
         .map(|data| data.claims)
 }
 

@@ -166,7 +166,7 @@ pub async fn get_document(id: Uuid) -> Result<DocumentDetail, AppError> {
             crate::auth::authz::Action::EditContent,
         )
         .is_ok();
-        super::server::detail(&state, user.id, id, can_edit).await
+        super::server::detail(&state, &super::server::services()?, user.id, id, can_edit).await
     }
     .await;
     crate::error::with_http_status(result)
@@ -179,7 +179,7 @@ pub async fn document_download_link(id: Uuid) -> Result<String, AppError> {
     let result = async {
         let (state, user, _) =
             super::server::caller_for_document(id, crate::auth::authz::Action::View).await?;
-        super::server::download_link(&state, user.id, id).await
+        super::server::download_link(&state, &super::server::services()?, user.id, id).await
     }
     .await;
     crate::error::with_http_status(result)
@@ -238,14 +238,14 @@ pub async fn project_activity(project_id: Uuid) -> Result<Vec<ActivityItem>, App
 #[server(prefix = "/api", endpoint = "create_demo_project")]
 pub async fn create_demo_project() -> Result<Uuid, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         crate::auth::authz::decide(
             user.role,
             crate::auth::authz::Relation::None,
             crate::auth::authz::Action::CreateProject,
         )?;
-        super::server::create_demo_project(&state, &user).await
+        super::server::create_demo_project(&state, &super::server::services()?, &user).await
     }
     .await;
     crate::error::with_http_status(result)

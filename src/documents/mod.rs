@@ -20,5 +20,3 @@ pub mod markdown;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
-#[cfg(feature = "ssr")]
-pub mod storage;

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::server::{self, FileClaims};
 use crate::auth::authz::Action;
 use crate::error::AppError;
-use crate::server::state::AppState;
+use crate::platform::Platform;
 
 pub const UPLOAD_ROUTE: &str = "/api/projects/{project}/documents";
 pub const FILE_ROUTE: &str = "/files/{token}";
@@ -34,7 +34,8 @@ pub struct UploadQuery {
 /// With `&replace={document}`, the file replaces that failed document's file
 /// (200 with the document, converted again; 409 unless it had failed).
 pub async fn upload(
-    State(state): State<AppState>,
+    State(state): State<Platform>,
+    State(documents): State<server::DocumentServices>,
     session: tower_sessions::Session,
     Path(project): Path<Uuid>,
     Query(query): Query<UploadQuery>,
@@ -46,8 +47,8 @@ pub async fn upload(
             .await?
             .ok_or(AppError::Unauthorized)?;
         crate::projects::server::authorize(&state.db, &user, project, Action::EditContent).await?;
-        let _slot = state.documents.uploads.acquire(user.id)?;
-        let max = state.documents.max_upload_bytes;
+        let _slot = documents.uploads.acquire(user.id)?;
+        let max = documents.max_upload_bytes;
         // Refuse an announced oversize body before reading any of it.
         let announced = headers
             .get(header::CONTENT_LENGTH)
@@ -67,7 +68,7 @@ pub async fn upload(
         // away: a dropped request must not leave a stored file without a row.
         let (db, services, name, replace) = (
             state.db.clone(),
-            state.documents.clone(),
+            documents.clone(),
             query.name.clone(),
             query.replace,
         );
@@ -101,7 +102,11 @@ pub async fn upload(
 
 /// `GET /files/{token}`: the stored PDF, for a link the app signed (the
 /// in-page viewer, and downloads when files are stored locally).
-pub async fn file(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn file(
+    State(state): State<Platform>,
+    State(documents): State<server::DocumentServices>,
+    Path(token): Path<String>,
+) -> Response {
     let Some(claims) =
         crate::auth::tokens::verify_file_link::<FileClaims>(&state.token_keys, &token)
     else {
@@ -115,7 +120,7 @@ pub async fn file(State(state): State<AppState>, Path(token): Path<String>) -> R
         Ok(None) => return AppError::not_found("file").into_response(),
         Err(err) => return err.into_response(),
     };
-    let (reader, length) = match state.documents.storage.open(&key).await {
+    let (reader, length) = match documents.storage.open(&key).await {
         Ok(opened) => opened,
         Err(err) => {
             tracing::warn!(document = %claims.doc, error = %err, "signed file link could not be served");
@@ -132,7 +137,7 @@ pub async fn file(State(state): State<AppState>, Path(token): Path<String>) -> R
     if let Some(length) = length {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
-    let disposition = super::storage::content_disposition(
+    let disposition = crate::platform::storage::content_disposition(
         if claims.inline {
             "inline"
         } else {

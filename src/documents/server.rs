@@ -18,14 +18,14 @@ use super::api::{
 };
 use super::isolation::{self, ChildLimits};
 use super::pdf_text::{ConversionFailure, ConvertedDocument};
-use super::storage::{self, Storage};
 use crate::auth::authz::{Action, Relation};
 use crate::auth::types::SignedInUser;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::jobs::server::{NewJob, enqueue};
 use crate::jobs::worker::{JobContext, JobError, JobKind, JobResult, Lease, Registry};
-use crate::server::state::AppState;
+use crate::platform::Platform;
+use crate::platform::storage::{self, Storage};
 
 pub const CONVERT_KIND: &str = "documents.convert";
 pub const DELETE_FILES_KIND: &str = "storage.delete_files";
@@ -165,8 +165,8 @@ pub fn register(registry: &mut Registry, services: &DocumentServices) {
 pub async fn caller_for_project(
     project: Uuid,
     action: Action,
-) -> Result<(AppState, SignedInUser), AppError> {
-    let state = crate::server::state::app_state()?;
+) -> Result<(Platform, SignedInUser), AppError> {
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     crate::projects::server::authorize(&state.db, &user, project, action).await?;
     Ok((state, user))
@@ -177,8 +177,8 @@ pub async fn caller_for_project(
 pub async fn caller_for_document(
     id: Uuid,
     action: Action,
-) -> Result<(AppState, SignedInUser, Relation), AppError> {
-    let state = crate::server::state::app_state()?;
+) -> Result<(Platform, SignedInUser, Relation), AppError> {
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     let project = project_of(&state.db, id).await?;
     // A document in a project the caller may not see is "document not
@@ -190,6 +190,14 @@ pub async fn caller_for_document(
             other => other,
         })?;
     Ok((state, user, relation))
+}
+
+/// This feature's services inside a server function (provided as Leptos
+/// context by the wiring beside the platform).
+pub fn services() -> Result<DocumentServices, AppError> {
+    leptos::prelude::use_context::<DocumentServices>().ok_or_else(|| {
+        AppError::internal("the document services are missing from the Leptos context")
+    })
 }
 
 // ---------------------------------------------------------------- reading
@@ -260,7 +268,8 @@ pub async fn project_of(pool: &PgPool, id: Uuid) -> Result<Uuid, AppError> {
 }
 
 pub async fn detail(
-    state: &AppState,
+    state: &Platform,
+    services: &DocumentServices,
     user: Uuid,
     id: Uuid,
     can_edit: bool,
@@ -283,7 +292,7 @@ pub async fn detail(
     )
     .fetch_all(pool)
     .await?;
-    let view_url = file_link(state, user, id, true)?;
+    let view_url = file_link(state, services, user, id, true)?;
     Ok(DocumentDetail {
         document,
         project_name: extra.project_name,
@@ -317,8 +326,14 @@ pub struct FileClaims {
 
 pub const FILE_ROUTE_PREFIX: &str = "/files/";
 
-fn file_link(state: &AppState, user: Uuid, id: Uuid, inline: bool) -> Result<String, AppError> {
-    let ttl = state.documents.download_link_ttl.as_secs() as i64;
+fn file_link(
+    state: &Platform,
+    services: &DocumentServices,
+    user: Uuid,
+    id: Uuid,
+    inline: bool,
+) -> Result<String, AppError> {
+    let ttl = services.download_link_ttl.as_secs() as i64;
     let claims = FileClaims {
         aud: crate::auth::tokens::FILE_LINK_AUDIENCE.to_owned(),
         sub: user,
@@ -358,7 +373,12 @@ pub async fn file_for_link(
 /// A download link: S3 presigned when files live in S3 (the bucket serves
 /// it, so it stays valid for its short life whatever happens meanwhile), else
 /// signed by the app and checked again when used.
-pub async fn download_link(state: &AppState, user: Uuid, id: Uuid) -> Result<String, AppError> {
+pub async fn download_link(
+    state: &Platform,
+    services: &DocumentServices,
+    user: Uuid,
+    id: Uuid,
+) -> Result<String, AppError> {
     let row = sqlx::query!(
         "SELECT storage_key, original_name FROM documents WHERE id = $1",
         id
@@ -366,24 +386,29 @@ pub async fn download_link(state: &AppState, user: Uuid, id: Uuid) -> Result<Str
     .fetch_optional(&state.db)
     .await?
     .ok_or_else(|| AppError::not_found("document"))?;
-    let storage = &state.documents.storage;
+    let storage = &services.storage;
     match storage
         .presigned_download(
             &row.storage_key,
             &row.original_name,
-            state.documents.download_link_ttl,
+            services.download_link_ttl,
         )
         .await?
     {
         Some(url) => Ok(url),
-        None => file_link(state, user, id, false),
+        None => file_link(state, services, user, id, false),
     }
 }
 
 /// A same-origin link for viewing the PDF in the app (the review pane's
 /// pdf.js fetches it, which a presigned S3 link would not allow).
-pub fn view_link(state: &AppState, user: Uuid, id: Uuid) -> Result<String, AppError> {
-    file_link(state, user, id, true)
+pub fn view_link(
+    state: &Platform,
+    services: &DocumentServices,
+    user: Uuid,
+    id: Uuid,
+) -> Result<String, AppError> {
+    file_link(state, services, user, id, true)
 }
 
 // ---------------------------------------------------------------- upload
@@ -1336,7 +1361,11 @@ pub async fn activity(
 pub const MAX_DEMO_PROJECTS: i64 = 3;
 const DEMO_PROJECT_NAME: &str = "Demo: three trial reports";
 
-pub async fn create_demo_project(state: &AppState, user: &SignedInUser) -> Result<Uuid, AppError> {
+pub async fn create_demo_project(
+    state: &Platform,
+    services: &DocumentServices,
+    user: &SignedInUser,
+) -> Result<Uuid, AppError> {
     let owned = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM projects WHERE owner_id = $1 AND name = $2"#,
         user.id,
@@ -1357,16 +1386,8 @@ pub async fn create_demo_project(state: &AppState, user: &SignedInUser) -> Resul
     )
     .await?;
     for demo in super::demo_pdfs::demo_trial_reports() {
-        let received = receive_bytes(&demo.bytes, state.documents.max_upload_bytes).await?;
-        ingest(
-            &state.db,
-            &state.documents,
-            project,
-            user,
-            demo.file_name,
-            received,
-        )
-        .await?;
+        let received = receive_bytes(&demo.bytes, services.max_upload_bytes).await?;
+        ingest(&state.db, services, project, user, demo.file_name, received).await?;
     }
     Ok(project)
 }

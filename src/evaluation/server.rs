@@ -410,7 +410,7 @@ pub async fn list_for_caller(project: Uuid) -> Result<Vec<EvaluationSummary>, Ap
 }
 
 pub async fn detail_for_caller(id: Uuid) -> Result<EvaluationDetail, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     let project = sqlx::query_scalar!("SELECT project_id FROM evaluations WHERE id = $1", id)
         .fetch_optional(&state.db)

@@ -25,8 +25,8 @@ use super::xlsx::XlsxWriter;
 use crate::auth::authz::Action;
 use crate::error::AppError;
 use crate::forms::model::FormDefinition;
+use crate::platform::Platform;
 use crate::review::model::{ReviewStatus, ValueFacts};
-use crate::server::state::AppState;
 
 pub const EXPORT_ROUTE: &str = "/api/runs/{run}/export";
 
@@ -206,7 +206,7 @@ struct RunOfExport {
 }
 
 pub async fn export(
-    State(state): State<AppState>,
+    State(state): State<Platform>,
     session: tower_sessions::Session,
     Path(run): Path<Uuid>,
     Query(query): Query<ExportQuery>,
@@ -222,7 +222,7 @@ pub async fn export(
 }
 
 async fn prepare(
-    state: &AppState,
+    state: &Platform,
     session: &tower_sessions::Session,
     headers: &HeaderMap,
     run: Uuid,

@@ -15,7 +15,7 @@ use crate::auth::authz::{Action, decide};
 use crate::auth::types::SignedInUser;
 use crate::error::AppError;
 use crate::jobs::server::{NewJob, enqueue};
-use crate::server::state::AppState;
+use crate::platform::Platform;
 
 pub const RUN_KIND: &str = "extraction.run";
 
@@ -31,8 +31,8 @@ async fn project_of_run(pool: &PgPool, id: Uuid) -> Result<Uuid, AppError> {
 pub async fn caller_for_run(
     id: Uuid,
     action: Action,
-) -> Result<(AppState, SignedInUser, Uuid, bool), AppError> {
-    let state = crate::server::state::app_state()?;
+) -> Result<(Platform, SignedInUser, Uuid, bool), AppError> {
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     let project = project_of_run(&state.db, id).await?;
     let relation = crate::projects::server::authorize(&state.db, &user, project, action)
@@ -173,7 +173,7 @@ pub async fn list(pool: &PgPool, project: Uuid) -> Result<Vec<RunSummary>, AppEr
     Ok(out)
 }
 
-pub async fn options(state: &AppState, project: Uuid) -> Result<RunSetup, AppError> {
+pub async fn options(state: &Platform, project: Uuid) -> Result<RunSetup, AppError> {
     let forms = sqlx::query!(
         r#"SELECT v.id, f.name, v.version FROM form_versions v JOIN forms f ON f.id = v.form_id
            WHERE f.project_id = $1 AND v.plan_status = 'active'
@@ -280,7 +280,7 @@ pub struct NewRun<'a> {
 }
 
 pub async fn start(
-    state: &AppState,
+    state: &Platform,
     user: &SignedInUser,
     new: NewRun<'_>,
 ) -> Result<Uuid, AppError> {

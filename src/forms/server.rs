@@ -88,8 +88,8 @@ async fn owners_of_version(pool: &PgPool, id: Uuid) -> Result<(Uuid, Uuid), AppE
 async fn caller_for_form(
     id: Uuid,
     action: Action,
-) -> Result<(crate::server::state::AppState, SignedInUser, Uuid, bool), AppError> {
-    let state = crate::server::state::app_state()?;
+) -> Result<(crate::platform::Platform, SignedInUser, Uuid, bool), AppError> {
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     let project = project_of_form(&state.db, id).await?;
     let relation = crate::projects::server::authorize(&state.db, &user, project, action)
@@ -166,7 +166,7 @@ pub async fn detail_for_caller(id: Uuid) -> Result<FormDetail, AppError> {
 }
 
 pub async fn version_for_caller(id: Uuid) -> Result<FormVersionDetail, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let (form, _) = owners_of_version(&state.db, id).await?;
     let (state, _user, _project, can_edit) =
         caller_for_form(form, Action::View)
@@ -584,8 +584,8 @@ pub enum PlanEdit {
 /// The version (locked for update) and its authorisation, for plan changes.
 async fn version_for_change(
     version: Uuid,
-) -> Result<(crate::server::state::AppState, SignedInUser, Uuid), AppError> {
-    let state = crate::server::state::app_state()?;
+) -> Result<(crate::platform::Platform, SignedInUser, Uuid), AppError> {
+    let state = crate::platform::platform()?;
     let (form, _) = owners_of_version(&state.db, version).await?;
     let (state, user, project, _) =
         caller_for_form(form, Action::EditContent)

@@ -6,46 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::AppError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum JobStatus {
-    Queued,
-    Running,
-    Succeeded,
-    Failed,
-    Cancelled,
-}
-
-impl JobStatus {
-    pub fn parse(raw: &str) -> Option<JobStatus> {
-        Some(match raw {
-            "queued" => JobStatus::Queued,
-            "running" => JobStatus::Running,
-            "succeeded" => JobStatus::Succeeded,
-            "failed" => JobStatus::Failed,
-            "cancelled" => JobStatus::Cancelled,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Queued => "queued",
-            JobStatus::Running => "running",
-            JobStatus::Succeeded => "succeeded",
-            JobStatus::Failed => "failed",
-            JobStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn is_finished(self) -> bool {
-        matches!(
-            self,
-            JobStatus::Succeeded | JobStatus::Failed | JobStatus::Cancelled
-        )
-    }
-}
+pub use crate::platform::jobs::model::{JobStatus, JobUpdate};
 
 /// One job as the Jobs list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,27 +79,6 @@ pub struct JobDetail {
     pub log: Vec<JobLogLine>,
 }
 
-/// A change of a job's state or progress, as NOTIFY carries it and as the
-/// browser receives it over the event stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JobUpdate {
-    pub id: Uuid,
-    pub status: JobStatus,
-    pub progress: u8,
-    pub message: Option<String>,
-    pub done: Option<i32>,
-    pub total: Option<i32>,
-    #[serde(default)]
-    pub cancel_requested: bool,
-    #[serde(default)]
-    pub owner_id: Option<Uuid>,
-    #[serde(default)]
-    pub project_id: Option<Uuid>,
-    /// Microseconds since the epoch when the database sent it (for latency figures).
-    #[serde(default)]
-    pub sent_at_us: i64,
-}
-
 /// The path of the server-sent-events stream of job updates.
 pub const JOB_EVENTS_PATH: &str = "/api/jobs/events";
 
@@ -146,7 +86,7 @@ pub const JOB_EVENTS_PATH: &str = "/api/jobs/events";
 #[server(prefix = "/api", endpoint = "list_jobs")]
 pub async fn list_jobs() -> Result<Vec<JobSummary>, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let viewer = crate::auth::server::require_user().await?;
         super::server::list_visible(&state.db, &viewer, 100).await
     }
@@ -160,7 +100,7 @@ async fn authorized(
     id: Uuid,
     action: crate::auth::authz::Action,
 ) -> Result<sqlx::PgPool, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let viewer = crate::auth::server::require_user().await?;
     super::server::authorize(&state.db, &viewer, id, action).await?;
     Ok(state.db)
@@ -202,7 +142,7 @@ pub async fn retry_job(id: Uuid) -> Result<JobSummary, AppError> {
 /// Whether this server offers the diagnostic job (EVISTREAM_DIAGNOSTIC_JOBS).
 #[server(prefix = "/api", endpoint = "diagnostic_jobs_enabled")]
 pub async fn diagnostic_jobs_enabled() -> Result<bool, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     Ok(state.config.diagnostic_jobs)
 }
 
@@ -212,7 +152,7 @@ pub async fn diagnostic_jobs_enabled() -> Result<bool, AppError> {
 #[server(prefix = "/api", endpoint = "start_diagnostic_job")]
 pub async fn start_diagnostic_job(steps: u32, step_ms: u32) -> Result<Uuid, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         // Global viewers only read; starting work is for users and admins.
         if !state.config.diagnostic_jobs || user.role == crate::auth::types::Role::Viewer {

@@ -1,9 +1,10 @@
-//! Durable background jobs with live progress.
+//! The Jobs pages: who may see which job, cancel and retry, live progress.
 //!
-//! `api` holds the shared types and server functions, `server` the SQL of the
-//! `jobs` table, `worker` the Tokio workers that claim and run jobs, `events`
-//! the LISTEN/NOTIFY fan-out and the server-sent-events stream, `components`
-//! the Jobs pages.
+//! `api` holds the shared types and server functions, `server` the SQL that
+//! lists, shows, cancels and retries jobs for a caller, `events` the
+//! server-sent-events stream, `components` the pages, `diagnostic` a job kind
+//! for trying the queue. The engine itself (queue, workers, fan-out) is
+//! `platform::jobs`; it knows no feature.
 
 pub mod api;
 pub mod components;
@@ -13,22 +14,6 @@ pub mod diagnostic;
 pub mod events;
 #[cfg(feature = "ssr")]
 pub mod server;
+/// The engine lives in the platform; this path stays for the job kinds.
 #[cfg(feature = "ssr")]
-pub mod worker;
-
-/// Every job kind this binary can run, with its handler.
-#[cfg(feature = "ssr")]
-pub fn registry(
-    config: &crate::config::Config,
-    documents: &crate::documents::server::DocumentServices,
-    extraction: &crate::extraction::run_job::ExtractionServices,
-) -> worker::Registry {
-    let mut registry = worker::Registry::new();
-    crate::documents::server::register(&mut registry, documents);
-    crate::forms::server::register(&mut registry);
-    crate::extraction::run_job::register(&mut registry, extraction);
-    if config.diagnostic_jobs {
-        diagnostic::register(&mut registry);
-    }
-    registry
-}
+pub use crate::platform::jobs::worker;

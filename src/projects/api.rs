@@ -113,7 +113,7 @@ pub struct ProjectDetail {
 #[server(prefix = "/api", endpoint = "list_projects")]
 pub async fn list_projects(sort: String, page: u32) -> Result<ProjectList, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         let sort = ProjectSort::parse(&sort)?;
         super::server::list_visible(&state.db, &user, sort, page.max(1)).await
@@ -125,7 +125,7 @@ pub async fn list_projects(sort: String, page: u32) -> Result<ProjectList, AppEr
 #[server(prefix = "/api", endpoint = "create_project")]
 pub async fn create_project(name: String, description: String) -> Result<Uuid, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         crate::auth::authz::decide(
             user.role,
@@ -143,7 +143,7 @@ pub async fn create_project(name: String, description: String) -> Result<Uuid, A
 #[server(prefix = "/api", endpoint = "get_project")]
 pub async fn get_project(id: Uuid) -> Result<ProjectDetail, AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         super::server::authorize(&state.db, &user, id, crate::auth::authz::Action::View).await?;
         super::server::detail(&state.db, &user, id).await
@@ -155,7 +155,7 @@ pub async fn get_project(id: Uuid) -> Result<ProjectDetail, AppError> {
 #[server(prefix = "/api", endpoint = "update_project")]
 pub async fn update_project(id: Uuid, name: String, description: String) -> Result<(), AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         super::server::authorize(&state.db, &user, id, crate::auth::authz::Action::Manage).await?;
         let name = parse_project_name(&name)?;
@@ -170,7 +170,7 @@ pub async fn update_project(id: Uuid, name: String, description: String) -> Resu
 #[server(prefix = "/api", endpoint = "share_project")]
 pub async fn share_project(id: Uuid, email: String, role: String) -> Result<(), AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         super::server::authorize(&state.db, &user, id, crate::auth::authz::Action::Manage).await?;
         let email = crate::auth::types::Email::parse(&email)?;
@@ -190,7 +190,7 @@ pub async fn share_project(id: Uuid, email: String, role: String) -> Result<(), 
 #[server(prefix = "/api", endpoint = "unshare_project")]
 pub async fn unshare_project(id: Uuid, email: String) -> Result<(), AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         super::server::authorize(&state.db, &user, id, crate::auth::authz::Action::Manage).await?;
         let client = crate::auth::server::client_addr().await;
@@ -203,7 +203,7 @@ pub async fn unshare_project(id: Uuid, email: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "delete_project")]
 pub async fn delete_project(id: Uuid) -> Result<(), AppError> {
     let result = async {
-        let state = crate::server::state::app_state()?;
+        let state = crate::platform::platform()?;
         let user = crate::auth::server::require_user().await?;
         super::server::authorize(&state.db, &user, id, crate::auth::authz::Action::Manage).await?;
         let client = crate::auth::server::client_addr().await;

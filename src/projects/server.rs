@@ -64,8 +64,8 @@ pub async fn authorize(
 pub async fn caller_for_project(
     project: Uuid,
     action: Action,
-) -> Result<(crate::server::state::AppState, SignedInUser), AppError> {
-    let state = crate::server::state::app_state()?;
+) -> Result<(crate::platform::Platform, SignedInUser), AppError> {
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     authorize(&state.db, &user, project, action).await?;
     Ok((state, user))

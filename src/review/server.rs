@@ -21,7 +21,7 @@ use crate::auth::authz::{Action, decide};
 use crate::error::AppError;
 use crate::extraction::grounding::{PageText, locate_quote, number_forms, quote_supports};
 use crate::forms::model::{FieldType, FormDefinition};
-use crate::server::state::AppState;
+use crate::platform::Platform;
 use crate::text::normalise::normalise;
 
 /// Longest reason and chosen quote a reviewer may give.
@@ -525,7 +525,7 @@ async fn value_row(
 /// Authorises `action` on the value's project; an outsider's "not found"
 /// names the value, not the project.
 async fn authorize_value(
-    state: &AppState,
+    state: &Platform,
     user: &crate::auth::types::SignedInUser,
     project: Uuid,
     action: Action,
@@ -557,7 +557,7 @@ async fn pages(pool: &PgPool, document: Uuid) -> Result<Vec<(i32, String)>, AppE
 }
 
 pub async fn cell_for_caller(value_id: i64) -> Result<CellDetail, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     let project = sqlx::query_scalar!(
         "SELECT r.project_id FROM extracted_values e JOIN extraction_runs r ON r.id = e.run_id WHERE e.id = $1",
@@ -606,7 +606,12 @@ pub async fn cell_for_caller(value_id: i64) -> Result<CellDetail, AppError> {
     let current = row.current();
     let all_pages = pages(&state.db, row.document_id).await?;
     let place = where_to_open(&current, &field, &all_pages);
-    let pdf_url = crate::documents::server::view_link(&state, user.id, row.document_id)?;
+    let pdf_url = crate::documents::server::view_link(
+        &state,
+        &crate::documents::server::services()?,
+        user.id,
+        row.document_id,
+    )?;
     let facts = row.facts();
     Ok(CellDetail {
         value_id,
@@ -760,7 +765,7 @@ struct NewVersion {
 }
 
 pub async fn change_for_caller(change: Change<'_>) -> Result<(), AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     let action = ReviewAction::parse(change.action).ok_or_else(|| {
         AppError::invalid(

@@ -115,7 +115,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         } => create_user(&config, &email, admin, password_stdin).await,
         Command::Healthcheck => healthcheck().await,
         Command::Backup { to } => {
-            let storage = crate::documents::storage::Storage::from_config(&config.storage)
+            let storage = crate::platform::storage::Storage::from_config(&config.storage)
                 .await
                 .context("setting up file storage")?;
             let report = crate::system::backup::backup(&config.database_url, &storage, &to).await?;
@@ -123,7 +123,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Restore { from } => {
-            let storage = crate::documents::storage::Storage::from_config(&config.storage)
+            let storage = crate::platform::storage::Storage::from_config(&config.storage)
                 .await
                 .context("setting up file storage")?;
             let report =
@@ -253,8 +253,8 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
 
     let config = Arc::new(config);
     crate::auth::session::spawn_expired_deletion(pool.clone());
-    crate::jobs::server::spawn_pruning(pool.clone(), config.job_retention);
-    let storage = crate::documents::storage::Storage::from_config(&config.storage)
+    crate::server::wiring::spawn_pruning(pool.clone(), config.job_retention);
+    let storage = crate::platform::storage::Storage::from_config(&config.storage)
         .await
         .context("setting up file storage")?;
     tracing::info!(storage = %storage.describe(), "file storage ready");
@@ -266,7 +266,7 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
     events::spawn_listener(pool.clone(), job_events.clone(), shutdown.clone());
     let workers = Workers::spawn(
         pool.clone(),
-        crate::jobs::registry(&config, &documents, &extraction),
+        crate::server::wiring::registry(&config, &documents, &extraction),
         WorkerSettings::new(config.worker_concurrency, config.job_stale_after),
         job_events.wake_workers.clone(),
         job_events.running.clone(),
@@ -283,15 +283,17 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
         .await
         .context("loading the API token signing key")?;
         let state = AppState {
-            token_keys,
-            leptos_options,
-            config: config.clone(),
-            db: pool.clone(),
-            metrics,
-            job_events,
+            platform: crate::platform::Platform {
+                token_keys,
+                leptos_options,
+                config: config.clone(),
+                db: pool.clone(),
+                metrics,
+                job_events,
+                shutdown: shutdown.clone(),
+            },
             documents,
             ask: crate::ask::written::AskServices::new(extraction.client()),
-            shutdown: shutdown.clone(),
         };
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
             format!("cannot listen on {addr} (set LEPTOS_SITE_ADDR to another address)")

@@ -10,7 +10,6 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use http::HeaderName;
-use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -30,10 +29,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || state.provide_context()
     };
     let render_shell = {
-        let options = state.leptos_options.clone();
+        let options = state.platform.leptos_options.clone();
         move || shell(options.clone())
     };
 
@@ -46,8 +45,8 @@ pub fn router(state: AppState) -> Router {
             get(crate::jobs::events::stream),
         )
         .nest_service(
-            &format!("/{}", state.leptos_options.site_pkg_dir),
-            crate::server::assets::pkg_service(&state.leptos_options),
+            &format!("/{}", state.platform.leptos_options.site_pkg_dir),
+            crate::server::assets::pkg_service(&state.platform.leptos_options),
         )
         .route(
             crate::ask::api::ANSWER_EVENTS_ROUTE,
@@ -82,18 +81,21 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(middleware::from_fn(record_metrics))
                 .layer(middleware::from_fn_with_state(
-                    state.clone(),
+                    state.platform.clone(),
                     security::headers,
                 ))
                 .layer(middleware::from_fn_with_state(
-                    state.clone(),
+                    state.platform.clone(),
                     security::reject_cross_site,
                 ))
                 .layer(middleware::from_fn_with_state(
-                    state.token_keys.clone(),
+                    state.platform.token_keys.clone(),
                     crate::auth::tokens::enforce_scope,
                 ))
-                .layer(session::layer(state.db.clone(), &state.config))
+                .layer(session::layer(
+                    state.platform.db.clone(),
+                    &state.platform.config,
+                ))
                 .layer(middleware::from_fn(sign_in_first))
                 .layer(middleware::from_fn(cache_policy))
                 .layer(middleware::from_fn(server_fn_limits))
@@ -103,7 +105,7 @@ pub fn router(state: AppState) -> Router {
                 // A body that sends nothing for this long is abandoned (the
                 // upload answers 408): a slow client cannot hold a request open.
                 .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-                    state.config.body_read_timeout,
+                    state.platform.config.body_read_timeout,
                 )),
         )
         .with_state(state)

@@ -3,7 +3,6 @@
 
 pub mod assets;
 pub mod cli;
-pub mod client_addr;
 pub mod http;
 pub mod listen;
 pub mod metrics;
@@ -11,3 +10,4 @@ pub mod security;
 pub mod shutdown;
 pub mod state;
 pub mod telemetry;
+pub mod wiring;

@@ -7,7 +7,7 @@ use http::Method;
 use http::header::{self, HeaderValue};
 
 use crate::error::AppError;
-use crate::server::state::AppState;
+use crate::platform::Platform;
 
 /// The Content-Security-Policy: only the app's own scripts (plus the inline
 /// hydration script, by nonce), its own wasm, styles and connections; no
@@ -27,7 +27,7 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
 /// Adds the security headers to every response. Pages set their own CSP
 /// (with the nonce of their hydration script); everything else gets the
 /// policy without a nonce.
-pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn headers(State(state): State<Platform>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
@@ -69,7 +69,7 @@ fn authority_of(origin: &str) -> Option<&str> {
 /// `Origin` on cross-origin POSTs; requests without it (scripts, curl) are
 /// not cross-site browser requests.
 pub async fn reject_cross_site(
-    State(state): State<AppState>,
+    State(state): State<Platform>,
     request: Request,
     next: Next,
 ) -> Response {

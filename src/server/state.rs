@@ -1,41 +1,54 @@
-//! What every request handler and server function can reach.
+//! The composition root's state: the platform and each feature's own
+//! services, as axum state (each part reachable with `State<Part>` through
+//! `FromRef`) and as Leptos context (each part provided on its own), so a
+//! feature asks for the platform and its own services and never for this.
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use metrics_exporter_prometheus::PrometheusHandle;
-use sqlx::PgPool;
-use std::sync::Arc;
-use tokio_util::sync::CancellationToken;
+use leptos::prelude::provide_context;
 
-use crate::config::Config;
-use crate::error::AppError;
-use crate::jobs::events::JobEvents;
+use crate::ask::written::AskServices;
+use crate::documents::server::DocumentServices;
+use crate::platform::Platform;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub config: Arc<Config>,
-    pub db: PgPool,
-    pub metrics: PrometheusHandle,
-    pub job_events: JobEvents,
-    /// Keys that sign and check personal API tokens.
-    pub token_keys: crate::auth::tokens::TokenKeys,
-    /// File storage and the PDF conversion settings.
-    pub documents: crate::documents::server::DocumentServices,
+    pub platform: Platform,
+    /// File storage, upload limits and the PDF conversion settings.
+    pub documents: DocumentServices,
     /// The model client for questions and the answers being written.
-    pub ask: crate::ask::written::AskServices,
-    /// Cancelled when the process shuts down (ends long-lived streams).
-    pub shutdown: CancellationToken,
+    pub ask: AskServices,
+}
+
+impl AppState {
+    /// Provides every part as Leptos context, for server functions and SSR.
+    pub fn provide_context(&self) {
+        provide_context(self.platform.clone());
+        provide_context(self.documents.clone());
+        provide_context(self.ask.clone());
+    }
+}
+
+impl FromRef<AppState> for Platform {
+    fn from_ref(state: &AppState) -> Self {
+        state.platform.clone()
+    }
+}
+
+impl FromRef<AppState> for DocumentServices {
+    fn from_ref(state: &AppState) -> Self {
+        state.documents.clone()
+    }
+}
+
+impl FromRef<AppState> for AskServices {
+    fn from_ref(state: &AppState) -> Self {
+        state.ask.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        state.platform.leptos_options.clone()
     }
-}
-
-/// The state inside a server function (provided as Leptos context by the router).
-pub fn app_state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>()
-        .ok_or_else(|| AppError::internal("AppState missing from the Leptos context"))
 }

@@ -466,7 +466,7 @@ pub async fn set_project_budget_for_caller(project: Uuid, raw: &str) -> Result<(
 }
 
 pub async fn set_instance_budget_for_caller(raw: &str) -> Result<(), AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     crate::auth::authz::decide(
         user.role,
@@ -502,7 +502,7 @@ pub async fn set_instance_budget_for_caller(raw: &str) -> Result<(), AppError> {
 /// see (an administrator: all, including deleted projects), by day, project,
 /// run and model.
 pub async fn report_for_caller(days: i32) -> Result<UsageReport, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let user = crate::auth::server::require_user().await?;
     let days = days.clamp(1, 366);
     let admin = user.role == crate::auth::types::Role::Admin;

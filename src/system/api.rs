@@ -23,7 +23,7 @@ pub async fn check_system_status() -> Result<SystemStatus, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn system_status() -> Result<SystemStatus, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::platform::platform()?;
     let readiness = crate::db::readiness(&state.db, std::time::Duration::from_secs(2)).await;
     Ok(SystemStatus {
         version: env!("CARGO_PKG_VERSION").to_owned(),

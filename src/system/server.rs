@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::db;
-use crate::server::state::AppState;
+use crate::platform::Platform;
 
 /// How long `/readyz` waits for the database before calling it down.
 const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
@@ -21,7 +21,7 @@ pub async fn healthz() -> impl IntoResponse {
 }
 
 /// `/readyz`: the database answers and this binary's migrations are applied.
-pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn readyz(State(state): State<Platform>) -> impl IntoResponse {
     let readiness = db::readiness(&state.db, READINESS_TIMEOUT).await;
     if readiness.is_ready() {
         (
@@ -38,7 +38,7 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// `/metrics`: Prometheus text exposition of everything recorded in-process.
-pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+pub async fn metrics(State(state): State<Platform>, headers: axum::http::HeaderMap) -> Response {
     if let Some(expected) = &state.config.metrics_token {
         let given = headers
             .get(header::AUTHORIZATION)
@@ -76,9 +76,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// Sets `jobs_queue_depth{kind,status}` from the table, zeroing series that
 /// emptied since the last scrape.
-async fn record_queue_depth(state: &AppState) {
+async fn record_queue_depth(state: &Platform) {
     static SEEN: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
-    let depth = match crate::jobs::server::depth(&state.db).await {
+    let depth = match crate::platform::jobs::queue::depth(&state.db).await {
         Ok(depth) => depth,
         Err(err) => {
             tracing::warn!(error = %err, "cannot read the queue depth");

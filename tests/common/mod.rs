@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use evistream::config::Config;
 use evistream::jobs::events::JobEvents;
+use evistream::platform::Platform;
 use evistream::server::state::AppState;
 use tokio_util::sync::CancellationToken;
 
@@ -30,17 +31,19 @@ pub fn test_config(database_url: &str) -> Config {
 
 pub fn state(db: PgPool) -> AppState {
     AppState {
-        leptos_options: LeptosOptions::builder().output_name("evistream").build(),
-        config: Arc::new(test_config("postgres://unused/evistream")),
-        db,
-        metrics: evistream::server::metrics::handle(),
-        job_events: JobEvents::new(),
-        token_keys: evistream::auth::tokens::TokenKeys::from_secret(TEST_TOKEN_SECRET),
-        documents: documents(evistream::documents::storage::Storage::local(
+        platform: Platform {
+            leptos_options: LeptosOptions::builder().output_name("evistream").build(),
+            config: Arc::new(test_config("postgres://unused/evistream")),
+            db,
+            metrics: evistream::server::metrics::handle(),
+            job_events: JobEvents::new(),
+            token_keys: evistream::auth::tokens::TokenKeys::from_secret(TEST_TOKEN_SECRET),
+            shutdown: CancellationToken::new(),
+        },
+        documents: documents(evistream::platform::storage::Storage::local(
             test_files_dir(),
         )),
         ask: evistream::ask::written::AskServices::default(),
-        shutdown: CancellationToken::new(),
     }
 }
 
@@ -51,7 +54,7 @@ pub fn test_files_dir() -> std::path::PathBuf {
 
 /// Document services over `storage`, with PDF children run from the real binary.
 pub fn documents(
-    storage: evistream::documents::storage::Storage,
+    storage: evistream::platform::storage::Storage,
 ) -> evistream::documents::server::DocumentServices {
     evistream::documents::server::DocumentServices::new(
         &test_config("postgres://unused/evistream"),

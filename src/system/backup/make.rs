@@ -11,7 +11,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use crate::config::Secret;
-use crate::documents::storage::Storage;
+use crate::platform::storage::Storage;
 
 use super::manifest::{
     self, DUMP, FORMAT_VERSION, FileEntry, Manifest, PostgresVersions, copy_hashing, hash_file,

@@ -10,7 +10,7 @@ use anyhow::{Context, anyhow, bail};
 use sqlx::PgPool;
 
 use crate::config::Secret;
-use crate::documents::storage::Storage;
+use crate::platform::storage::Storage;
 
 use super::manifest::{DUMP, Manifest, inside, verify};
 use super::pg_tools::{Connection, PgTool};

@@ -61,7 +61,7 @@ impl EndedJob {
 /// One job kind's contract with the engine: its handler, how many of its
 /// jobs one process runs at once, and what happens when one of its jobs ends
 /// for good without the handler (see [`EndedJob`]). The engine names no kind:
-/// features register theirs (`jobs::registry` wires them).
+/// features register theirs (`server::wiring::registry` wires them).
 #[derive(Clone)]
 pub struct JobKind {
     handler: Handler,
@@ -335,7 +335,7 @@ impl JobContext {
 
     /// Adds a line to the job's log of steps.
     pub async fn log(&self, message: &str) {
-        if let Err(err) = super::server::log(&self.db, self.job.id, "info", message).await {
+        if let Err(err) = super::queue::log(&self.db, self.job.id, "info", message).await {
             tracing::warn!(job.id = %self.job.id, error = %err, "could not write the job log");
         }
     }
@@ -684,7 +684,7 @@ impl WorkerTask {
             None => format!("{status} after attempt {}", job.attempts),
         };
         let level = if status == "failed" { "error" } else { "info" };
-        let _ = super::server::log(&self.pool, job.id, level, &line).await;
+        let _ = super::queue::log(&self.pool, job.id, level, &line).await;
         tracing::info!(status, error, "job finished");
         Ok(())
     }
@@ -704,7 +704,7 @@ impl WorkerTask {
         .await?;
         if updated.rows_affected() > 0 {
             let line = format!("failed after attempt {}: {error}", job.attempts - 1);
-            let _ = super::server::log(&self.pool, job.id, "error", &line).await;
+            let _ = super::queue::log(&self.pool, job.id, "error", &line).await;
             tracing::info!(error, "job failed without its handler");
         }
         Ok(())
@@ -732,7 +732,7 @@ impl WorkerTask {
                 job.max_attempts,
                 delay.as_secs_f64()
             );
-            let _ = super::server::log(&self.pool, job.id, "warn", &line).await;
+            let _ = super::queue::log(&self.pool, job.id, "warn", &line).await;
             tracing::warn!(error, retry_in = ?delay, "job attempt failed; retrying later");
         }
         Ok(())
