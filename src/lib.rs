@@ -20,6 +20,7 @@ pub mod admin;
 pub mod app;
 pub mod ask;
 pub mod auth;
+pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod evaluation;

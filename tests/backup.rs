@@ -102,7 +102,7 @@ async fn populate(pool: &PgPool, storage: Storage) {
         role: Role::Admin,
     };
     let project =
-        evistream::documents::server::create_demo_project(&state.platform, &state.documents, &user)
+        evistream::demo::server::create_demo_project(&state.platform, &state.documents, &user)
             .await
             .expect("the demo project with its stored PDFs");
     let documents: Vec<Uuid> =

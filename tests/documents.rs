@@ -163,7 +163,7 @@ async fn wait_until_gone(storage: &Storage, key: &str) {
 }
 
 fn demo_pdf(index: usize) -> Vec<u8> {
-    evistream::documents::demo_pdfs::demo_trial_reports()
+    evistream::demo::reports::demo_trial_reports()
         .into_iter()
         .nth(index)
         .expect("demo pdf")
@@ -261,7 +261,7 @@ async fn a_pdf_is_stored_converted_and_found_by_search(pool: PgPool) {
     assert!(summary.title.is_some(), "no title found");
 
     // A phrase lands on its page; a prefix finds the same words.
-    let phrase = evistream::documents::demo_pdfs::DEMO_SEARCH_PHRASE;
+    let phrase = evistream::demo::reports::DEMO_SEARCH_PHRASE;
     let results = documents::search(&pool, env.project, &format!("\"{phrase}\""), 10)
         .await
         .expect("search");
@@ -290,7 +290,7 @@ async fn a_pdf_is_stored_converted_and_found_by_search(pool: PgPool) {
     assert_eq!(hits[0].document_id, id);
     assert_eq!(
         hits[0].page_number,
-        evistream::documents::demo_pdfs::DEMO_SEARCH_PAGE as i32
+        evistream::demo::reports::DEMO_SEARCH_PAGE as i32
     );
     assert!(
         hits[0]

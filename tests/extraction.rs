@@ -781,7 +781,7 @@ async fn the_openai_path_grounds_answers_and_survives_an_outage(pool: PgPool) {
 async fn the_demo_reports_give_verified_study_characteristics_offline(pool: PgPool) {
     let env = env(pool.clone(), None, None).await;
     let mut documents = Vec::new();
-    for report in evistream::documents::demo_pdfs::demo_trial_reports() {
+    for report in evistream::demo::reports::demo_trial_reports() {
         documents.push(env.upload(report.file_name, report.bytes).await);
     }
     for &document in &documents {
@@ -833,7 +833,7 @@ async fn stored_value(pool: &PgPool, run: Uuid, path: &str, value: Value) -> (i6
 async fn review_keeps_every_change_and_refuses_a_stale_one(pool: PgPool) {
     let env = env(pool.clone(), None, None).await;
     let mut documents = Vec::new();
-    for report in evistream::documents::demo_pdfs::demo_trial_reports() {
+    for report in evistream::demo::reports::demo_trial_reports() {
         documents.push(env.upload(report.file_name, report.bytes).await);
     }
     for &document in &documents {
@@ -1211,7 +1211,7 @@ async fn review_keeps_every_change_and_refuses_a_stale_one(pool: PgPool) {
 async fn a_gold_csv_is_checked_mapped_and_scores_a_run(pool: PgPool) {
     let env = env(pool.clone(), None, None).await;
     let mut documents = Vec::new();
-    for report in evistream::documents::demo_pdfs::demo_trial_reports() {
+    for report in evistream::demo::reports::demo_trial_reports() {
         documents.push(env.upload(report.file_name, report.bytes).await);
     }
     for &document in &documents {

@@ -1,13 +1,10 @@
 //! Documents: PDF upload, storage, conversion to page-anchored text, and search.
 //!
 //! `pdf_text` turns PDF bytes into text per page (server only, run inside the
-//! isolated child of `isolation`); `demo_pdfs` writes the sample trial reports of
-//! the demo project.
+//! isolated child of `isolation`).
 
 #[cfg(feature = "ssr")]
 pub mod confine;
-#[cfg(feature = "ssr")]
-pub mod demo_pdfs;
 #[cfg(feature = "ssr")]
 pub mod isolation;
 #[cfg(feature = "ssr")]

@@ -144,7 +144,7 @@ pub fn ProjectsPage() -> impl IntoView {
 /// reports, converted in the background, ready to search.
 #[component]
 fn DemoOffer() -> impl IntoView {
-    let demo = ServerAction::<crate::documents::api::CreateDemoProject>::new();
+    let demo = ServerAction::<crate::demo::api::CreateDemoProject>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = demo.value().get() {
@@ -158,7 +158,7 @@ fn DemoOffer() -> impl IntoView {
                 class="button"
                 disabled=move || demo.pending().get()
                 on:click=move |_| {
-                    demo.dispatch(crate::documents::api::CreateDemoProject {});
+                    demo.dispatch(crate::demo::api::CreateDemoProject {});
                 }
             >
                 {move || if demo.pending().get() { "Creating the demo…" } else { "Create a demo project" }}
