@@ -317,7 +317,14 @@ fn ProjectView(
         }
     };
     view! {
-        <Title text=move || format!("{} · {name}", tab.get().label()) />
+        // `try_get`: the server reads the title after rendering, when a
+        // render cut short under load may already have disposed the tab's
+        // memo; `get` then panicked and dropped the connection (bench/load
+        // at saturation: 3 project pages in 1,404).
+        <Title text=move || match tab.try_get() {
+            Some(tab) => format!("{} · {name}", tab.label()),
+            None => name.clone(),
+        } />
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <a href="/projects">"Projects"</a>
             <span aria-hidden="true">" › "</span>
