@@ -18,16 +18,9 @@ mod common_app;
 
 use std::time::{Duration, Instant};
 
-use common_app::load_mix::{self, Targets};
+use common_app::load_mix::{self, Targets, setting};
 use common_app::{App, Database};
 use uuid::Uuid;
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()

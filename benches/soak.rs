@@ -18,17 +18,10 @@ mod common_app;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common_app::load_mix::{self, Targets};
+use common_app::load_mix::{self, Targets, setting};
 use common_app::{App, Database};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Resident memory of a process in MiB (`VmRSS` of /proc/<pid>/status).
 fn rss_mib(pid: &str) -> f64 {

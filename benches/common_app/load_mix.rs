@@ -20,6 +20,14 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use uuid::Uuid;
 
+/// A whole-number setting of the benchmark from the environment, else `default`.
+pub fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The mix: (kind, weight out of 100).
 pub const MIX: [(&str, u32); 7] = [
     ("healthz (reference)", 10),
