@@ -263,6 +263,10 @@ pub struct Name {
     /// Role phrases that also name this arm in a two-arm paper ("the
     /// intervention group", "the control group"), lower case; see [`roles`].
     pub roles: Vec<&'static str>,
+    /// The name is only the word "control" ("Control", "controls", "the
+    /// control group"): it stands for whichever arm is not the intervention
+    /// where a table shows exactly two arms (`Name::is_generic_control`).
+    pub generic_control: bool,
 }
 
 /// Phrases naming the intervention arm by its role.
@@ -306,6 +310,11 @@ pub fn roles_name_two_arms(texts: &[&str]) -> bool {
 impl Name {
     pub fn new(text: &str, abbr: &BTreeMap<String, String>) -> Name {
         let mut stems = content_stems(text);
+        // The seed's own words: an abbreviation is the seed's when the seed
+        // covers its long form by itself, not through another abbreviation's
+        // long form ("MTL+caloric intake" takes MTL, "multiple traffic
+        // light", but not TL, "traffic light", of the TL+SNL arm; PMC3475525).
+        let own = stems.clone();
         let mut abbrevs = Vec::new();
         let mut abbrev_stems = Vec::new();
         for (key, long) in abbr {
@@ -316,11 +325,11 @@ impl Name {
             }
             let ls = content_stems(long);
             let has_abbr = words(text).iter().any(|w| w == a);
-            let covers = !ls.is_empty() && ls.iter().all(|s| stems.contains(s));
+            let covers = !ls.is_empty() && ls.iter().all(|s| own.contains(s));
             // A seed paraphrasing part of a long form ("full course of therapy
             // in the hospital setting" for "IPAT, patients receiving their
             // full course of therapy in the hospital setting").
-            let within = stems.len() >= 3 && stems.iter().all(|s| ls.contains(s));
+            let within = own.len() >= 3 && own.iter().all(|s| ls.contains(s));
             if has_abbr || covers || within {
                 abbrevs.push(a.to_owned());
                 // "White Grape Juice (WGJ)" or "WGJ": the abbreviation stands for the
@@ -339,6 +348,7 @@ impl Name {
             }
         }
         Name {
+            generic_control: Name::is_generic_control(&stems, &abbrevs),
             stems,
             abbrevs,
             abbrev_stems,
@@ -347,6 +357,12 @@ impl Name {
                 .map(|g| g.1.clone()),
             roles: Vec::new(),
         }
+    }
+
+    /// A seed that says only "control" (PMC5541727 seeds "Control" for the arm
+    /// the paper calls "HA alone" and "HA controls").
+    fn is_generic_control(stems: &[String], abbrevs: &[String]) -> bool {
+        abbrevs.is_empty() && matches!(stems, [s] if s == "control")
     }
 
     /// Share (0–1) of this name found in `passage`: an abbreviation counts as

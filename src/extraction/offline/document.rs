@@ -63,6 +63,9 @@ pub struct Document {
     open_table: bool,
     /// The last sub-heading since then (it may head the next block).
     pending_heading: String,
+    /// A caption that ended its page with no table under it, and the short
+    /// lines after it: the table is at the top of the next page.
+    carried: Option<(String, Vec<String>)>,
 }
 
 fn is_pipe_row(line: &str) -> bool {
@@ -151,6 +154,38 @@ fn caption_before(lines: &[(usize, &str)], idx: usize) -> String {
     String::new()
 }
 
+/// A caption at the end of a page with only short lines after it (its title,
+/// a header line, a sub-heading) and no table: the caption with those lines,
+/// and the last three of them as the head of the table on the next page.
+fn carried_caption(lines: &[(usize, &str)]) -> Option<(String, Vec<String>)> {
+    let mut after: Vec<&str> = Vec::new();
+    for (_, l) in lines.iter().rev() {
+        let t = l.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if blocks::is_caption_line(t) {
+            after.reverse();
+            let mut cap = t.to_owned();
+            for a in &after {
+                cap.push_str("  ");
+                cap.push_str(a);
+            }
+            let head = after
+                .iter()
+                .skip(after.len().saturating_sub(3))
+                .map(|x| (*x).to_owned())
+                .collect();
+            return Some((cap, head));
+        }
+        if is_pipe_row(t) || is_layout_row(t) || !blocks::is_sub_heading(t) || after.len() >= 5 {
+            return None;
+        }
+        after.push(t);
+    }
+    None
+}
+
 fn header_rows(rows: &[Row]) -> usize {
     // Leading rows with no plain numeric data cell are headers (at most 3).
     let mut h = 0;
@@ -198,6 +233,11 @@ impl Document {
             lines.push((off, l.trim_end_matches(['\n', '\r'])));
             off += l.len();
         }
+        let mut carried = self.carried.take();
+        let top = lines
+            .iter()
+            .position(|(_, l)| !l.trim().is_empty())
+            .unwrap_or(0);
         let mut i = 0;
         let mut para: Option<(usize, usize)> = None;
         while i < lines.len() {
@@ -243,9 +283,14 @@ impl Document {
                 let header_rows = if aligned { 1 } else { header_rows(&rows) };
                 let above = blocks::lines_above(&lines, start_idx);
                 let prev = self.tables.last().filter(|_| self.open_table);
-                let (caption, head) = match prev {
+                let (caption, head) = match (prev, carried.take()) {
                     // A block of the table above, cut off by a sub-heading.
-                    Some(p) if caption.is_empty() => (p.caption.clone(), p.head.clone()),
+                    (Some(p), _) if caption.is_empty() => (p.caption.clone(), p.head.clone()),
+                    // The page's first lines, under a caption that ended the
+                    // page before ("### Table 5 … Medial tibial plateau 6
+                    // months 0.8 (3.9) …" then "|  | MPC + HA | HA alone |",
+                    // PMC5541727).
+                    (None, Some(c)) if caption.is_empty() && start_idx == top => c,
                     _ => (caption, above.clone()),
                 };
                 let mut section = above
@@ -288,6 +333,7 @@ impl Document {
             i += 1;
         }
         self.flush(text, page.page, para);
+        self.carried = carried_caption(&lines);
     }
 
     fn layout_block_len(&self, lines: &[(usize, &str)], from: usize) -> usize {

@@ -127,6 +127,16 @@ pub fn head_columns(t: &Table, i: &Name, c: &Name) -> Option<[Column; 2]> {
             let (a, b) = if pi < pc { (1, 2) } else { (2, 1) };
             return Some([(a, None), (b, None)]);
         }
+        // An arm seeded only as "control" is the other of two columns when
+        // the line opens with the intervention's name and names nothing
+        // else of the seeds ("MPC + HA HA alone p", PMC5541727 Table 4).
+        let no_total = !line.to_lowercase().contains("total");
+        if no_total && c.generic_control && mc.is_empty() && mi.first() == Some(&0) {
+            return Some([(1, None), (2, None)]);
+        }
+        if no_total && i.generic_control && mi.is_empty() && mc.first() == Some(&0) {
+            return Some([(2, None), (1, None)]);
+        }
     }
     None
 }
@@ -209,6 +219,34 @@ pub fn time_label(label: &str) -> Option<bool> {
         "at month",
     ])
     .then_some(false)
+}
+
+/// A row label that is only a time point after the start, as a number and a
+/// unit ("24 months", "12 weeks", "Day 7", "at month 6"): its length in days.
+/// The outcome is then named by the block's sub-heading and the caption
+/// ("Medial tibia" over "6 months", "12 months", "24 months", PMC5541727
+/// Table 4). Time 0 ("0 months", "day 0") is the baseline, not a time point.
+pub fn numeric_time(label: &str) -> Option<f64> {
+    let ws: Vec<String> = words(&plain(label).to_lowercase())
+        .into_iter()
+        .filter(|w| !matches!(w.as_str(), "at" | "after" | "by" | "in" | "post"))
+        .collect();
+    let unit = |w: &str| match w.trim_end_matches('s') {
+        "hour" | "hr" | "h" => Some(1.0 / 24.0),
+        "day" | "d" => Some(1.0),
+        "week" | "wk" => Some(7.0),
+        "month" | "mo" => Some(30.44),
+        "year" | "yr" => Some(365.25),
+        _ => None,
+    };
+    let num = |w: &str| w.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0);
+    match ws.as_slice() {
+        [a, b] => match (num(a), unit(b), unit(a), num(b)) {
+            (Some(n), Some(u), _, _) | (_, _, Some(u), Some(n)) => Some(n * u),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// A row of p values ("p", "P value").
@@ -301,5 +339,17 @@ mod tests {
         assert!(cell_score(&i, "0.2") >= 0.75);
         assert!(cell_score(&i, "Placebo") < 0.5);
         assert!(cell_score(&i, "25") < 0.5);
+    }
+
+    #[test]
+    fn bare_time_points_as_row_labels() {
+        // PMC5541727 Tables 4 and 5 rows; PMC4140238 "7 min" is no unit here.
+        assert_eq!(numeric_time("24 months"), Some(24.0 * 30.44));
+        assert_eq!(numeric_time("6 months"), Some(6.0 * 30.44));
+        assert_eq!(numeric_time("Week 12"), Some(84.0));
+        assert_eq!(numeric_time("at day 7"), Some(7.0));
+        assert_eq!(numeric_time("0 months"), None);
+        assert_eq!(numeric_time("24 months later, HbA1c"), None);
+        assert_eq!(numeric_time("Medial tibia"), None);
     }
 }

@@ -303,7 +303,7 @@ pub fn parse_stat(s: &str, n_hint: Option<f64>) -> Option<Stat> {
     }
     let dash = |x: &Num, y: &Num| {
         let g = between(s, x, y);
-        g == "–" || g == "-" || g == "," || g == "to" || g == "—" || g == "−"
+        g == "–" || g == "-" || g == "," || g == "to" || g == "—" || g == "−" || g == ";"
     };
     // `4.1 (95% CI 3.2–5.0)`, `12.5 (95% confidence interval: 10.1 to 14.9)`:
     // never a mean with an SD of 95.
@@ -346,7 +346,8 @@ pub fn parse_stat(s: &str, n_hint: Option<f64>) -> Option<Stat> {
                 pct: Some(b.value),
             });
         }
-        return Some(Stat::Mean {
+        // A spread is never negative: "-1.05 (-1.54 …" is no mean and SD.
+        return (b.value >= 0.0).then_some(Stat::Mean {
             mean: first.value,
             spread: Some(b.value),
             kind: Spread::Unknown,
@@ -434,6 +435,13 @@ mod tests {
                 kind: Spread::Sd
             })
         );
+        // PMC5777645 Table 2: a mean and its 95% CI split by a semicolon;
+        // a negative number in the bracket is never an SD.
+        assert!(matches!(
+            parse_stat("-1.05 (-1.54; -0.56)", None),
+            Some(Stat::Interval { lo, hi, .. }) if lo == -1.54 && hi == -0.56
+        ));
+        assert_eq!(mean("-0.4 (-2.3)"), None);
         // PMC5777645 results: "(-1.05 [sd = 2.0])".
         assert_eq!(
             parse_stat("-1.05 [sd = 2.0]", None),

@@ -3,11 +3,13 @@
 //! cells of each arm's columns are parsed as a count or a mean with its spread.
 
 use super::arms::Name;
+use super::arms::words;
 use super::document::{Row, Table};
 use super::headers::{
-    cell_score, head_columns, is_p_label, is_stat_label, specific_part, time_label,
+    cell_score, head_columns, is_p_label, is_stat_label, numeric_time, specific_part, time_label,
 };
 use super::numbers::{Stat, p_significant, p_value, parse_stat, sample_size};
+use super::text::time_points;
 use super::trial::{ArmData, Found, Pending, SpreadKindHint};
 
 /// Where one arm sits in a table: the header cell matched and its span.
@@ -32,8 +34,22 @@ pub struct TableHit {
 }
 
 /// Words in a caption that mark a table of baseline characteristics.
+/// A change from baseline is no baseline ("Annual percentage change from
+/// baseline in tibial cartilage volume over 24 months", PMC5541727 Table 4).
 fn is_baseline(caption: &str) -> bool {
-    let c = caption.to_lowercase();
+    let mut c = caption.to_lowercase();
+    for span in [
+        "from baseline",
+        "since baseline",
+        "between baseline and",
+        "relative to baseline",
+        "compared with baseline",
+        "compared to baseline",
+        "baseline-adjusted",
+        "adjusted for baseline",
+    ] {
+        c = c.replace(span, " ");
+    }
     [
         "baseline",
         "characteristics",
@@ -123,6 +139,21 @@ fn arm_spans(t: &Table, i: &Name, c: &Name) -> Option<(Span, Span)> {
             }
         }
     }
+    match &best {
+        [Some(si), None] if c.generic_control => {
+            let sc = other_column(t, si, i);
+            if let Some(b) = best.get_mut(1) {
+                *b = sc;
+            }
+        }
+        [None, Some(sc)] if i.generic_control => {
+            let si = other_column(t, sc, c);
+            if let Some(b) = best.get_mut(0) {
+                *b = si;
+            }
+        }
+        _ => {}
+    }
     let [Some(si), Some(sc)] = best else {
         return None;
     };
@@ -130,6 +161,124 @@ fn arm_spans(t: &Table, i: &Name, c: &Name) -> Option<(Span, Span)> {
         return None;
     }
     Some((si, sc))
+}
+
+/// The column of an arm seeded only as "control": in the header row that
+/// names the other arm (`si`, seeded as `i`), the one other column that names an arm —
+/// not the label column, a p value, a difference or a total — when there is
+/// exactly one ("|  | MPC + HA | HA alone | p * |", PMC5541727 Table 5).
+fn other_column(t: &Table, si: &Span, i: &Name) -> Option<Span> {
+    for row in t.rows.iter().take(t.header_rows.max(1)) {
+        let nonempty: Vec<usize> = (1..row.cells.len())
+            .filter(|k| row.cells.get(*k).is_some_and(|c| !c.trim().is_empty()))
+            .collect();
+        let lo_of = |k: usize| {
+            if t.piped {
+                k
+            } else {
+                row.pos.get(k).copied().unwrap_or(0).saturating_sub(3)
+            }
+        };
+        if !nonempty.iter().any(|k| lo_of(*k) == si.lo) {
+            continue;
+        }
+        let others: Vec<(usize, usize)> = nonempty
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| lo_of(**k) != si.lo)
+            .filter(|(_, k)| {
+                row.cells.get(**k).is_some_and(|cell| {
+                    let l = plain_cell(cell);
+                    !(is_p_label(&l)
+                        || l.starts_with("p ")
+                        || l.starts_with("p*")
+                        || l.starts_with("p-")
+                        || ["total", "all", "overall", "difference", "diff"]
+                            .iter()
+                            .any(|w| l.starts_with(w))
+                        || is_stat_label(&l).is_some()
+                        || !l.chars().any(char::is_alphabetic)
+                        || cell_score(i, cell) >= 0.5)
+                })
+            })
+            .map(|(idx, k)| (idx, *k))
+            .collect();
+        let [(idx, k)] = others.as_slice() else {
+            return None;
+        };
+        let hi = match nonempty.get(idx + 1) {
+            Some(&nk) if t.piped => nk,
+            Some(&nk) => row
+                .pos
+                .get(nk)
+                .copied()
+                .unwrap_or(usize::MAX)
+                .saturating_sub(3),
+            None => usize::MAX,
+        };
+        let cell = row.cells.get(*k)?;
+        return Some(Span {
+            lo: lo_of(*k),
+            hi,
+            n: sample_size(cell).map(|(n, _, _)| (n, row.raw.clone())),
+            score: 0.6,
+        });
+    }
+    None
+}
+
+/// The one cell of an arm's span to read when the span holds several value
+/// cells under time-point sub-headers ("| | Baseline | 12 weeks | Baseline |
+/// 12 weeks |" under "Exercise (n = 30)" and "Control (n = 30)"): the
+/// latest follow-up, or the baseline for a baseline outcome. `None` when the
+/// span holds one value cell or its sub-headers are not all time points
+/// (the span's text is then read as before).
+fn sub_column(t: &Table, row: &Row, span: &Span, wants_baseline: bool) -> Option<String> {
+    if !t.piped {
+        return None;
+    }
+    let ks: Vec<usize> = (1..row.cells.len())
+        .filter(|k| *k >= span.lo && *k < span.hi)
+        .filter(|k| row.cells.get(*k).is_some_and(|c| !c.trim().is_empty()))
+        .collect();
+    if ks.len() < 2 {
+        return None;
+    }
+    // The nearest row above with no row label and a time point over each
+    // of the span's cells (the converter may count "12 weeks" as data).
+    let at = t.rows.iter().position(|r| std::ptr::eq(r, row))?;
+    let timed = |c: &str| {
+        let l = plain_cell(c);
+        time_label(&l).is_some() || numeric_time(&l).is_some()
+    };
+    let heads = t.rows.get(..at)?.iter().rev().find(|h| {
+        label(h).trim().is_empty() && ks.iter().all(|k| h.cells.get(*k).is_some_and(|c| timed(c)))
+    })?;
+    let mut best: Option<(f64, usize)> = None;
+    let mut base: Option<usize> = None;
+    for k in &ks {
+        let l = plain_cell(heads.cells.get(*k)?);
+        let when = match (time_label(&l), numeric_time(&l)) {
+            (Some(true), _) => {
+                base = Some(*k);
+                continue;
+            }
+            (_, Some(d)) => d,
+            // "Post-treatment", "End of study", "Follow-up": after any number.
+            (Some(false), None) => f64::MAX,
+            (None, None) => return None,
+        };
+        if best.is_none_or(|(b, _)| when > b) {
+            best = Some((when, *k));
+        }
+    }
+    let k = if wants_baseline { base? } else { best?.1 };
+    row.cells.get(k).cloned()
+}
+
+/// A header cell without Markdown emphasis, lower case.
+fn plain_cell(cell: &str) -> String {
+    cell.replace(['*', '_', '\\'], "").trim().to_lowercase()
 }
 
 /// A group size in a header row below the arm's name (`(n = 30)` on its own row).
@@ -236,7 +385,12 @@ pub fn from_tables(
 ) -> Option<TableHit> {
     let wants_baseline = is_baseline(outcome_text);
     let specific = specific_part(outcome_text);
+    let wanted_times = time_points(&outcome.stems);
     let mut best: Option<TableHit> = None;
+    // Where the best hit is when it is a time-point row: its table, block
+    // and time; and whether another block's time-point row ties with it.
+    let mut at: Option<(String, String, f64)> = None;
+    let mut tied = false;
     for t in tables {
         if is_baseline(&t.caption) && !wants_baseline {
             continue;
@@ -247,6 +401,14 @@ pub fn from_tables(
         let ni = header_n(t, &si);
         let nc = header_n(t, &sc);
         let mut section = t.section.clone();
+        // A last header row that is only a label ("| Pain score, mean (SD) |
+        // | |") heads the rows below it like a sub-heading.
+        if let Some(h) = t.header_rows.checked_sub(1).and_then(|k| t.rows.get(k))
+            && h.cells.iter().skip(1).all(|c| c.trim().is_empty())
+            && !label(h).trim().is_empty()
+        {
+            section = label(h).to_owned();
+        }
         for row in t.rows.iter().skip(t.header_rows) {
             let own_label = label(row);
             let time = time_label(own_label);
@@ -254,7 +416,17 @@ pub fn from_tables(
                 // p value rows; baseline rows of a before/after table.
                 continue;
             }
-            let stat_row = is_stat_label(own_label).or(time.map(|_| true));
+            let days = numeric_time(own_label);
+            if days.is_some()
+                && !wanted_times.is_empty()
+                && !time_points(&words(own_label))
+                    .iter()
+                    .any(|x| wanted_times.contains(&(x.0.clone(), x.1.clone())))
+            {
+                // The outcome names another time point ("at 6 months").
+                continue;
+            }
+            let stat_row = is_stat_label(own_label).or(time.or(days.map(|_| false)).map(|_| true));
             if stat_row == Some(false) {
                 // Medians, ranges, IQRs: not means, and not for this form.
                 continue;
@@ -265,23 +437,64 @@ pub fn from_tables(
             } else {
                 own_label
             };
-            let ti = span_text(row, &si, t.piped);
-            let tc = span_text(row, &sc, t.piped);
+            let ti = sub_column(t, row, &si, wants_baseline)
+                .unwrap_or_else(|| span_text(row, &si, t.piped));
+            let tc = sub_column(t, row, &sc, wants_baseline)
+                .unwrap_or_else(|| span_text(row, &sc, t.piped));
             if ti.is_empty() && tc.is_empty() {
                 // A sub-heading row ("Motion range") gives context to the rows below.
                 section = lab.to_owned();
                 continue;
             }
-            let own = outcome.score(lab).max(specific.as_ref().map_or(0.0, |s| {
+            // The caption of a table cut into blocks may end with the first
+            // block's sub-heading ("… over 24 months  MPC + HA HA alone p
+            // Medial tibia"): a time-point row of another block is not about it.
+            let caption = match (days, t.head.last()) {
+                (Some(_), Some(h)) if super::blocks::is_sub_heading(h) => {
+                    t.caption.replace(h.trim(), " ")
+                }
+                _ => t.caption.clone(),
+            };
+            let ctx = outcome.score(&format!("{lab} {section} {caption}"));
+            // A bare time point takes its outcome from the block's
+            // sub-heading and the caption together.
+            let own = if days.is_some() {
+                ctx
+            } else {
+                outcome.score(lab)
+            }
+            .max(specific.as_ref().map_or(0.0, |s| {
                 let v = s.score(lab);
                 if v >= 0.99 { v } else { 0.0 }
             }));
-            let ctx = outcome.score(&format!("{lab} {section} {}", t.caption));
             if own < 0.34 || ctx < 0.6 {
                 continue;
             }
             let score = own * 0.6 + ctx * 0.4;
-            if best.as_ref().is_some_and(|b| b.score >= score) {
+            if let (Some(b), Some(d), Some((bt, bs, bd))) = (best.as_ref(), days, at.as_ref())
+                && (b.score - score).abs() < 1e-9
+            {
+                // Rows of one outcome at several time points: the latest
+                // (the end of follow-up) unless the outcome names one;
+                // another block that fits as well (medial, lateral) leaves
+                // it open, unless one of them is the total.
+                let total = |x: &str| {
+                    let l = x.to_lowercase();
+                    l.starts_with("total") || l.starts_with("overall")
+                };
+                if *bt == t.caption && *bs == section {
+                    if d <= *bd {
+                        continue;
+                    }
+                } else if total(&section) && !total(bs) {
+                    tied = false;
+                } else {
+                    if !total(bs) {
+                        tied = true;
+                    }
+                    continue;
+                }
+            } else if best.as_ref().is_some_and(|b| b.score >= score) {
                 continue;
             }
             let hint = SpreadKindHint::from_text(&format!(
@@ -333,6 +546,14 @@ pub fn from_tables(
             if context.contains("median") && !context.contains("mean") {
                 continue;
             }
+            let same_block = days.is_some()
+                && at
+                    .as_ref()
+                    .is_some_and(|(bt, bs, _)| *bt == t.caption && *bs == section);
+            if !same_block && best.as_ref().is_none_or(|b| b.score < score - 1e-9) {
+                tied = false;
+            }
+            at = days.map(|d| (t.caption.clone(), section.clone(), d));
             best = Some(TableHit {
                 significant: row_significance(row, [&si, &sc], t),
                 i: ai,
@@ -342,6 +563,9 @@ pub fn from_tables(
                 score,
             });
         }
+    }
+    if tied && at.is_some() {
+        return None;
     }
     best
 }

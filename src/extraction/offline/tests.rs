@@ -831,3 +831,192 @@ fn ama_style_mean_sd_brackets_after_each_arm() {
     assert_eq!(val(&e, "intervention_mean"), None);
     assert_eq!(val(&e, "intervention_sd"), None);
 }
+
+/// PMC5541727 Tables 4 and 5 as converted: a change-from-baseline table cut
+/// into blocks by sub-headings, rows that are bare time points, a header line
+/// "MPC + HA HA alone p" above header-less blocks, and on the next page the
+/// rest of Table 5 under its own header row (its caption ended page 9).
+fn change_tables() -> [PageText; 2] {
+    let p9 = "Patients were randomized to a single injection of allogeneic human mesenchymal precursor cells (MPCs) suspended in hyaluronan (HA) or HA alone.\n\nStudy flowchart. *HA* hyaluronan, *MPC* mesenchymal precursor cell\n\n### Table 4\n\nAnnual percentage change from baseline in tibial cartilage volume over 24 months\n\n**MPC + HA HA alone** ***p*****\\***\n\nMedial tibia\n\n| 6 months | 0.7 (5.9) | –4.0 (3.9) | 0.10 |\n| --- | --- | --- | --- |\n| 12 months | 0.3 (6.3) | –2.4 (3.1) | 0.36 |\n| 24 months | –1.4 (4.2) | –3.3 (5.3) | 0.54 |\n\nLateral tibia\n\n| 6 months | –1.4 (5.3) | –2.7 (4.4) | 0.65 |\n| --- | --- | --- | --- |\n| 12 months | –4.7 (3.4) | –2.6 (2.5) | 0.25 |\n| 24 months | –3.7 (3.4) | –0.8 (3.5) | 0.22 |\n\nData are reported as mean (SD)\n\n- For difference between two groups using independent samples *t* test *HA* hyaluronan, *MPC* mesenchymal precursor cell\n\n### Effect of MPCs on tibial bone expansion over 24 months\n\nThe rate of total tibial bone expansion was lower in the MPC + HA group over the first 6 months post-treatment (Table 5).\n\n### Table 5\n\nAnnual percentage tibial bone expansion from baseline over 24 months\n\n**MPC + HA HA alone** ***p*****\\***\n\nMedial tibial plateau 6 months 0.8 (3.9) 4.2 (3.4) 0.13";
+    let p10 = "|  | MPC + HA | HA alone | p * |\n| --- | --- | --- | --- |\n| 12 months | –1.9 (4.0) | 1.5 (3.6) | 0.17 |\n| 24 months | 0.1 (1.7) | 0.8 (0.9) | 0.43 |\n\nLateral tibial plateau\n\n| 6 months | 0.4 (4.2) | 3.6 (3.6) | 0.17 |\n| --- | --- | --- | --- |\n| 12 months | –0.2 (4.0) | 1.9 (2.8) | 0.35 |\n| 24 months | –1.8 (2.6) | 1.2 (3.5) | 0.16 |\n\nTotal tibial plateau\n\n| 6 months | 0.5 (2.4) | 4.0 (2.3) | 0.02 |\n| --- | --- | --- | --- |\n| 12 months | –1.2 (2.8) | 1.7 (2.0) | 0.09 |\n| 24 months | –0.7 (1.5) | 1.0 (1.1) | 0.09 |\n\nData are reported as mean (SD)\n";
+    [
+        PageText {
+            page: 9,
+            text: p9.into(),
+        },
+        PageText {
+            page: 10,
+            text: p10.into(),
+        },
+    ]
+}
+
+#[test]
+fn time_point_rows_of_change_from_baseline_blocks() {
+    let pages = change_tables();
+    let mpc = "Allogeneic mesenchymal precursor cells";
+    // A change from baseline is no baseline table; the block's sub-heading and
+    // the caption name the outcome of its bare time-point rows; with no time
+    // point in the outcome the latest one (the end of follow-up) is read; the
+    // arm seeded only as "Control" is the one other column of the header.
+    let e = run(
+        &pages,
+        mpc,
+        "Control",
+        "medial tibial cartilage volume loss",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-1.4)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(4.2)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(-3.3)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(5.3)));
+    // The second block is not read through the first block's sub-heading,
+    // which the converter left at the end of the caption.
+    let e = run(
+        &pages,
+        mpc,
+        "Control",
+        "lateral tibial cartilage volume loss",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-3.7)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(-0.8)));
+    // A time point the outcome names wins over the latest.
+    let e = run(
+        &pages,
+        mpc,
+        "Control",
+        "medial tibial cartilage volume loss at 6 months",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(0.7)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(-4.0)));
+    // Seeds swapped: the "Control" arm is still the other column.
+    let e = run(
+        &pages,
+        "Control",
+        mpc,
+        "medial tibial cartilage volume loss",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-3.3)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(-1.4)));
+    // Trap: blocks that fit the outcome equally well (medial, lateral) and
+    // no total among them: which one is meant is not known, so none is read.
+    let e = run(&pages, mpc, "Control", "tibial cartilage volume loss");
+    assert_eq!(val(&e, "intervention_mean"), None);
+    assert_eq!(val(&e, "comparator_mean"), None);
+    // The caption that ended page 9 heads the table at the top of page 10;
+    // of the medial, lateral and total blocks the total is read.
+    let e = run(&pages, mpc, "Control", "Tibial bone expansion");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-0.7)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(1.5)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(1.0)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(1.1)));
+    // Trap: a seeded comparator that names an arm the table does not show
+    // is not taken to be the other column.
+    let e = run(
+        &pages,
+        mpc,
+        "Placebo",
+        "medial tibial cartilage volume loss",
+    );
+    assert_eq!(val(&e, "comparator_mean"), None);
+}
+
+#[test]
+fn a_mean_with_its_ci_after_a_semicolon_is_no_mean_and_sd() {
+    // PMC5777645 Table 2 (changes from baseline to 12 months, mean (95% CI)
+    // with a semicolon): "-1.54" is the lower limit, not an SD.
+    let text = "### Table 2\n\nChanges from baseline to 12 months\n\n|  | Intervention group | Control group | p-value |\n| --- | --- | --- | --- |\n|  | (n = 70) | (n = 70) |  |\n| HbA1c, % | -1.05 (-1.54; -0.56) | -0.15 (-0.56; 0.26) | 0.006 |\n";
+    let e = run(
+        &page(text),
+        "Intervention group",
+        "Control group",
+        "HbA1c levels",
+    );
+    assert_eq!(val(&e, "intervention_sd"), None);
+    assert_eq!(val(&e, "comparator_sd"), None);
+    assert_ne!(val(&e, "intervention_mean"), Some(json!(-1.05)));
+}
+
+#[test]
+fn outcome_named_after_the_arms_values() {
+    // PMC3475525 abstract, as converted (escaped brackets), with its methods'
+    // list of the five groups.
+    let text = "Adult participants (N = 480) were randomized to 1 of 5 groups: 1) no label; 2) multiple traffic light (MTL); 3) MTL plus daily caloric requirement icon (MTL+caloric intake); 4) traffic light with specific nutrients to limit based on food category (TL+SNL); or 5) the Choices logo.\n\n### Results\n\nThe MTL+caloric intake group (mean \\[standard deviation\\], 73.3% \\[6.9%\\]) and Choices group (72.5% \\[13.2%\\]) significantly outperformed the no label group (67.8% \\[10.3%\\]) and the TL+SNL group (65.8% \\[7.3%\\]) in selecting the more healthful product on the healthier product quiz. The MTL and MTL+caloric intake groups achieved average scores of more than 90% on the saturated fat, sugar, and sodium quizzes.";
+    let o = "Correct selection of the healthier product";
+    for (i, c, mi, si, mc, sc) in [
+        (
+            "MTL+caloric intake group",
+            "No label group",
+            73.3,
+            6.9,
+            67.8,
+            10.3,
+        ),
+        (
+            "MTL+caloric intake group",
+            "TL+SNL group",
+            73.3,
+            6.9,
+            65.8,
+            7.3,
+        ),
+        ("choices group", "No label group", 72.5, 13.2, 67.8, 10.3),
+        ("choices group", "TL+SNL group", 72.5, 13.2, 65.8, 7.3),
+    ] {
+        let e = run(&page(text), i, c, o);
+        assert_eq!(val(&e, "intervention_mean"), Some(json!(mi)), "{i} vs {c}");
+        assert_eq!(val(&e, "intervention_sd"), Some(json!(si)), "{i} vs {c}");
+        assert_eq!(val(&e, "comparator_mean"), Some(json!(mc)), "{i} vs {c}");
+        assert_eq!(val(&e, "comparator_sd"), Some(json!(sc)), "{i} vs {c}");
+        // Seeds swapped.
+        let e = run(&page(text), c, i, o);
+        assert_eq!(val(&e, "intervention_mean"), Some(json!(mc)), "{c} vs {i}");
+    }
+    // Trap: an outcome named before the values as well is another outcome's
+    // sentence unless it is named well ("… saturated fat quiz: X (…) …
+    // in selecting …" gives nothing for the half-named product outcome).
+    let other = "On the saturated fat quiz, the MTL+caloric intake group (92.3% \\[15.1%\\]) outperformed the no label group (33.6% \\[16.3%\\]), mean (SD), as did others in selecting the healthier product.";
+    let e = run(
+        &page(other),
+        "MTL+caloric intake group",
+        "No label group",
+        o,
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+    // Trap: a sentence that opens with something else than an arm.
+    let other = "Scores were higher: the MTL+caloric intake group (mean \\[SD\\], 73.3% \\[6.9%\\]) outperformed the no label group (67.8% \\[10.3%\\]) in selecting the healthier product.";
+    let e = run(
+        &page(other),
+        "MTL+caloric intake group",
+        "No label group",
+        o,
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+}
+
+#[test]
+fn baseline_and_follow_up_sub_columns_and_label_rows() {
+    // The trap of baseline vs follow-up columns: PMC2972614 Table 2's
+    // baseline and post-treatment values laid out as sub-columns under each
+    // arm (the converter may take the "12 weeks" sub-header row for data).
+    // The span of an arm holds two values; the latest follow-up is read, the
+    // baseline only for a baseline outcome.
+    let text = "### Table 2\n\nOutcomes by group\n\n|  | Exercise (n = 30) |  | Control (n = 30) |  |\n| --- | --- | --- | --- | --- |\n|  | Baseline | 12 weeks | Baseline | 12 weeks |\n| Pain score, mean (SD) | 6.1 (1.2) | 3.2 (1.4) | 6.0 (1.3) | 5.1 (1.5) |\n";
+    let e = run(&page(text), "Exercise", "Control", "Pain score");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(3.2)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(1.4)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(5.1)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(1.5)));
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(30)));
+    let e = run(&page(text), "Exercise", "Control", "Pain score at baseline");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(6.1)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(6.0)));
+    // The outcome as a label-only header row over time-point rows (as
+    // PMC2972614's blocks, with the sub-heading inside the table).
+    let text = "### Table 2\n\nOutcomes by group\n\n|  | Exercise (n = 30) | Control (n = 30) |\n| --- | --- | --- |\n| Pain score, mean (SD) |  |  |\n| Baseline | 6.1 (1.2) | 6.0 (1.3) |\n| 12 weeks | 3.2 (1.4) | 5.1 (1.5) |\n| 24 weeks | 3.0 (1.4) | 5.0 (1.5) |\n";
+    let e = run(&page(text), "Exercise", "Control", "Pain score");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(3.0)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(5.0)));
+    let e = run(&page(text), "Exercise", "Control", "Pain score at 12 weeks");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(3.2)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(1.5)));
+}

@@ -850,7 +850,7 @@ pub fn from_sentences(
     // the outcome's words: in "… other respiratory morbidities and adverse
     // infant outcomes, including serious infant composite outcome (155/406 …"
     // (PMC5614421) the counts belong to the last outcome named, not the first.
-    for (s, _) in about(doc, o, 0.8) {
+    for (s, score) in about(doc, o, 0.5) {
         if mentions_baseline_values(&s.lower) || other_time_point(&o.stems, &s.words) {
             continue;
         }
@@ -861,6 +861,12 @@ pub fn from_sentences(
         let Some((a, b, conf)) = assign(&s.text, &frags, i, c) else {
             continue;
         };
+        let after = outcome_after(s, &frags, o, (i, c));
+        // A sentence naming only part of the outcome is read only in that shape.
+        if score < 0.8 && !after {
+            continue;
+        }
+        let conf = if after { conf.min(0.6) } else { conf };
         let (Some(fa), Some(fb)) = (frags.get(a), frags.get(b)) else {
             continue;
         };
@@ -875,7 +881,7 @@ pub fn from_sentences(
             .mentions(&s.text)
             .iter()
             .any(|m| *m < first && first - m <= 60);
-        if !near {
+        if !near && !after {
             continue;
         }
         // A lone decimal is a mean only where the sentence says so.
@@ -900,6 +906,58 @@ pub fn from_sentences(
         return Some((ai, ac, (s.text.clone(), s.page)));
     }
     one_arm_each(doc, o, i, c, spread)
+}
+
+/// "The MTL+caloric intake group (mean \[standard deviation\], 73.3%
+/// \[6.9%\]) and Choices group (72.5% \[13.2%\]) significantly outperformed
+/// the no label group (67.8% \[10.3%\]) and the TL+SNL group (65.8%
+/// \[7.3%\]) in selecting the more healthful product on the healthier
+/// product quiz." (PMC3475525 abstract): the sentence opens with an arm, each
+/// statistic is a mean with its SD or a count with its n, and the outcome is
+/// named only after the last of them, so they are all about it. Then half
+/// of the outcome's words ("healthier product" of "Correct selection of the
+/// healthier product") is enough.
+fn outcome_after(s: &Sentence, frags: &[Frag], o: &Name, (i, c): (&Name, &Name)) -> bool {
+    let (Some(first), Some(last)) = (frags.first(), frags.last()) else {
+        return false;
+    };
+    let complete = |f: &Frag| match f.stat {
+        Stat::Mean { spread, .. } => spread.is_some(),
+        Stat::Count { n, pct, .. } => n.is_some() || pct.is_some(),
+        Stat::Interval { .. } => false,
+    };
+    if !frags.iter().all(complete) || s.lower.contains("respectively") {
+        return false;
+    }
+    // The first words are an arm's name: nothing before the first statistic
+    // but that name and the bracket's label. The arm may be one not seeded
+    // ("The MTL+caloric intake group (" for Choices vs no label): a few
+    // words ending in "group" or "arm".
+    let opens_with_seed = [i, c].iter().any(|n| {
+        n.mentions(&s.text)
+            .first()
+            .is_some_and(|m| clip(&s.text, 0, *m).split_whitespace().count() <= 1)
+    });
+    let lead = clip(&s.text, 0, first.start);
+    let name_words: Vec<&str> = lead
+        .split(['(', '['])
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let opens_with_group = name_words.len() <= 5
+        && name_words
+            .last()
+            .is_some_and(|w| matches!(w.to_lowercase().as_str(), "group" | "arm"));
+    let opens_with_arm = opens_with_seed || opens_with_group;
+    let mentions = o.mentions(&s.text);
+    let tail = clip(&s.text, last.end, s.text.len());
+    opens_with_arm
+        && !mentions.is_empty()
+        && mentions.iter().all(|m| *m >= last.end)
+        && o.score(lead) == 0.0
+        && o.score(tail) >= 0.5
+        && !tail.chars().any(|ch| ch.is_ascii_digit())
 }
 
 /// The analysis an outcome names: intention to treat or per protocol.
