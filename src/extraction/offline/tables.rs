@@ -570,6 +570,136 @@ pub fn from_tables(
     best
 }
 
+/// Reads a table that gives the arms as rows and the outcomes as columns
+/// ("| Group | n | Body weight (kg) | Waist (cm) |" over "| Exercise | 30 |
+/// 70.1 ± 5.2 | … |"): one column whose header names the outcome clearly
+/// better than any other column, one row per seeded arm (each named by its
+/// first cell, better than the other arm, by no other row), and an "n" column
+/// for the group sizes if there is one. Used when no table has the arms as
+/// columns.
+pub fn from_transposed(
+    tables: &[Table],
+    outcome: &Name,
+    i: &Name,
+    c: &Name,
+    spread: SpreadKindHint,
+    outcome_text: &str,
+) -> Option<TableHit> {
+    let wants_baseline = is_baseline(outcome_text);
+    let mut best: Option<TableHit> = None;
+    for t in tables {
+        if !t.piped || t.header_rows == 0 || (is_baseline(&t.caption) && !wants_baseline) {
+            continue;
+        }
+        let width = t.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+        // Each column's header: its cells over the header rows, joined.
+        let head = |k: usize| {
+            t.rows
+                .iter()
+                .take(t.header_rows)
+                .filter_map(|r| r.cells.get(k))
+                .map(|x| x.trim())
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let heads: Vec<String> = (0..width).map(head).collect();
+        // The arms must not head columns (then the table is the usual way round).
+        if heads
+            .iter()
+            .skip(1)
+            .any(|h| cell_score(i, h) >= 0.5 || cell_score(c, h) >= 0.5)
+        {
+            continue;
+        }
+        let scores: Vec<f64> = heads.iter().map(|h| outcome.score(h)).collect();
+        let Some((k, &top)) = scores
+            .iter()
+            .enumerate()
+            .skip(1)
+            .max_by(|a, b| a.1.total_cmp(b.1))
+        else {
+            continue;
+        };
+        let runner_up = scores
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(j, _)| *j != k)
+            .map(|(_, v)| *v)
+            .fold(0.0, f64::max);
+        if top < 0.6 || top - runner_up < 0.3 {
+            continue;
+        }
+        let n_col = heads.iter().position(|h| {
+            matches!(
+                plain_cell(h).as_str(),
+                "n" | "no." | "no" | "number" | "n (patients)"
+            )
+        });
+        let arm_row = |n: &Name, other: &Name| {
+            let hits: Vec<&Row> = t
+                .rows
+                .iter()
+                .skip(t.header_rows)
+                .filter(|r| {
+                    let l = label(r);
+                    let (s, o) = (cell_score(n, l), cell_score(other, l));
+                    s >= 0.5 && s > o
+                })
+                .collect();
+            match hits.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        };
+        let (Some(ri), Some(rc)) = (arm_row(i, c), arm_row(c, i)) else {
+            continue;
+        };
+        if std::ptr::eq(ri, rc) {
+            continue;
+        }
+        let context = format!("{} {}", t.caption, heads.get(k).map_or("", String::as_str));
+        let hint = SpreadKindHint::from_text(&context).or(spread);
+        let ci = mean_ci_label(&context);
+        let n_of = |r: &Row| {
+            let cell = r.cells.get(n_col?)?;
+            let v = cell.trim().parse::<f64>().ok()?;
+            (v.fract() == 0.0 && v > 0.0).then(|| (v, r.raw.clone()))
+        };
+        let score = 0.6 + 0.1 * top.min(1.0);
+        let read = |r: &Row| {
+            let cell = r.cells.get(k)?;
+            arm_data(cell, n_of(r).as_ref(), r, t, (hint, ci), score)
+        };
+        let (Some(ai), Some(ac)) = (read(ri), read(rc)) else {
+            continue;
+        };
+        if ai.kind() != ac.kind() || ai.kind() == 2 {
+            continue;
+        }
+        let lower = context.to_lowercase();
+        let lone = ai.mean.is_some() && (ai.sd.is_none() || ac.sd.is_none());
+        if (lone && !lower.contains("mean"))
+            || (lower.contains("median") && !lower.contains("mean"))
+        {
+            continue;
+        }
+        if best.as_ref().is_some_and(|b| b.score >= score) {
+            continue;
+        }
+        best = Some(TableHit {
+            significant: None,
+            i: ai,
+            c: ac,
+            quote: ri.raw.clone(),
+            page: t.page,
+            score,
+        });
+    }
+    best
+}
+
 /// Whether a row label or header says its cells are a mean with its 95% CI:
 /// "Mean (95% CI)", "mean [95% confidence interval]", not "Mean difference (95% CI)".
 fn mean_ci_label(text: &str) -> bool {

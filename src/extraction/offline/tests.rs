@@ -1020,3 +1020,30 @@ fn baseline_and_follow_up_sub_columns_and_label_rows() {
     assert_eq!(val(&e, "intervention_mean"), Some(json!(3.2)));
     assert_eq!(val(&e, "comparator_sd"), Some(json!(1.5)));
 }
+
+#[test]
+fn arms_as_rows_and_outcomes_as_columns() {
+    // Arms as rows, as PMC4467620 Table 2 prints its conditions ("Hot",
+    // "Hot + Cooling") with the measures across (there flattened by the
+    // converter, so not read); here as a pipe table with an n column.
+    let text = "### Table 3\n\nOutcomes after 12 weeks (mean ± SD)\n\n| Group | n | Body weight (kg) | Waist circumference (cm) |\n| --- | --- | --- | --- |\n| Exercise | 30 | 70.1 ± 5.2 | 88.2 ± 6.1 |\n| Control | 29 | 74.3 ± 6.0 | 92.5 ± 7.3 |\n";
+    let e = run(&page(text), "Exercise", "Control", "Body weight");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(70.1)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(5.2)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(74.3)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(6.0)));
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(30)));
+    assert_eq!(val(&e, "comparator_group_size"), Some(json!(29)));
+    let e = run(&page(text), "Control", "Exercise", "Waist circumference");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(92.5)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(88.2)));
+    // Trap: two columns name the outcome as well (baseline and week 12):
+    // which one is meant is not known.
+    let text = "### Table 3\n\nBody weight (mean ± SD)\n\n| Group | Body weight (kg), week 0 | Body weight (kg), week 12 |\n| --- | --- | --- |\n| Exercise | 71.0 ± 5.0 | 70.1 ± 5.2 |\n| Control | 74.0 ± 6.1 | 74.3 ± 6.0 |\n";
+    let e = run(&page(text), "Exercise", "Control", "Body weight");
+    assert_eq!(val(&e, "intervention_mean"), None);
+    // Trap: two rows name the intervention (two doses): none is chosen.
+    let text = "### Table 3\n\nOutcomes (mean ± SD)\n\n| Group | Body weight (kg) | Waist (cm) |\n| --- | --- | --- |\n| Exercise, low | 70.1 ± 5.2 | 88.2 ± 6.1 |\n| Exercise, high | 69.0 ± 5.0 | 87.0 ± 6.0 |\n| Control | 74.3 ± 6.0 | 92.5 ± 7.3 |\n";
+    let e = run(&page(text), "Exercise", "Control", "Body weight");
+    assert_eq!(val(&e, "intervention_mean"), None);
+}

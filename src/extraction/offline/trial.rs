@@ -344,15 +344,20 @@ pub fn compare(
         return out;
     }
     let doc_spread = text::document_spread(doc);
-    let table = from_tables(&doc.tables, &o, &i, &c, doc_spread, outcome).or_else(|| {
-        // A table naming the outcome by its instrument ("VAS" for pain severity).
-        super::instrument::instrument_names(doc, &o)
-            .iter()
-            .find_map(|alias| {
-                let a = Name::new(alias, abbr);
-                from_tables(&doc.tables, &a, &i, &c, doc_spread, alias)
-            })
-    });
+    let table = from_tables(&doc.tables, &o, &i, &c, doc_spread, outcome)
+        .or_else(|| {
+            // A table naming the outcome by its instrument ("VAS" for pain severity).
+            super::instrument::instrument_names(doc, &o)
+                .iter()
+                .find_map(|alias| {
+                    let a = Name::new(alias, abbr);
+                    from_tables(&doc.tables, &a, &i, &c, doc_spread, alias)
+                })
+        })
+        .or_else(|| {
+            // The arms as rows, the outcomes as columns.
+            super::tables::from_transposed(&doc.tables, &o, &i, &c, doc_spread, outcome)
+        });
     let mut row_sig = None;
     let from_table = table.is_some();
     if let Some(hit) = table {
