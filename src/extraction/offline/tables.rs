@@ -227,13 +227,20 @@ fn other_column(t: &Table, si: &Span, i: &Name) -> Option<Span> {
     None
 }
 
-/// The one cell of an arm's span to read when the span holds several value
-/// cells under time-point sub-headers ("| | Baseline | 12 weeks | Baseline |
-/// 12 weeks |" under "Exercise (n = 30)" and "Control (n = 30)"): the
-/// latest follow-up, or the baseline for a baseline outcome. `None` when the
-/// span holds one value cell or its sub-headers are not all time points
-/// (the span's text is then read as before).
-fn sub_column(t: &Table, row: &Row, span: &Span, wants_baseline: bool) -> Option<String> {
+/// What to read of an arm's span when it holds several value cells under
+/// sub-headers: under time points ("| | Baseline | 12 weeks | Baseline | 12
+/// weeks |" under "Exercise (n = 30)" and "Control (n = 30)") the latest
+/// follow-up, or the baseline for a baseline outcome; under "n" and a
+/// statistic ("| | n | Mean (SD) | n | Mean (SD) |") the statistic's cells,
+/// with the n cell as the arm's n. `None` when the span holds one value cell
+/// or its sub-headers are neither (the span's text is then read as before,
+/// e.g. split "Mean | SD" columns).
+fn sub_column(
+    t: &Table,
+    row: &Row,
+    span: &Span,
+    wants_baseline: bool,
+) -> Option<(String, Option<(f64, String)>)> {
     if !t.piped {
         return None;
     }
@@ -244,21 +251,60 @@ fn sub_column(t: &Table, row: &Row, span: &Span, wants_baseline: bool) -> Option
     if ks.len() < 2 {
         return None;
     }
-    // The nearest row above with no row label and a time point over each
-    // of the span's cells (the converter may count "12 weeks" as data).
+    let is_n = |l: &str| {
+        matches!(
+            l,
+            "n" | "no." | "no" | "number" | "n analysed" | "n analyzed"
+        )
+    };
+    // The nearest row above with no row label and a sub-header over each of
+    // the span's cells: time points (the converter may count "12 weeks" as
+    // data), or "n" and statistics.
     let at = t.rows.iter().position(|r| std::ptr::eq(r, row))?;
     let timed = |c: &str| {
         let l = plain_cell(c);
         time_label(&l).is_some() || numeric_time(&l).is_some()
     };
+    let counted = |c: &str| {
+        let l = plain_cell(c);
+        is_n(&l) || is_stat_label(&l) == Some(true)
+    };
     let heads = t.rows.get(..at)?.iter().rev().find(|h| {
-        label(h).trim().is_empty() && ks.iter().all(|k| h.cells.get(*k).is_some_and(|c| timed(c)))
+        label(h).trim().is_empty()
+            && (ks.iter().all(|k| h.cells.get(*k).is_some_and(|c| timed(c)))
+                || ks
+                    .iter()
+                    .all(|k| h.cells.get(*k).is_some_and(|c| counted(c))))
     })?;
+    let labels: Vec<String> = ks
+        .iter()
+        .map(|k| heads.cells.get(*k).map_or(String::new(), |c| plain_cell(c)))
+        .collect();
+    let n_cells: Vec<usize> = (0..ks.len())
+        .filter(|j| labels.get(*j).is_some_and(|l| is_n(l)))
+        .collect();
+    if let [j] = n_cells.as_slice() {
+        let cell = row.cells.get(*ks.get(*j)?)?;
+        let n = cell
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| *v > 0.0 && v.fract() == 0.0)?;
+        let rest: Vec<&str> = ks
+            .iter()
+            .enumerate()
+            .filter(|(x, _)| x != j)
+            .filter_map(|(_, k)| row.cells.get(*k).map(String::as_str))
+            .collect();
+        return Some((rest.join(" "), Some((n, row.raw.clone()))));
+    }
+    if !n_cells.is_empty() || labels.iter().any(|l| !timed(l)) {
+        return None;
+    }
     let mut best: Option<(f64, usize)> = None;
     let mut base: Option<usize> = None;
-    for k in &ks {
-        let l = plain_cell(heads.cells.get(*k)?);
-        let when = match (time_label(&l), numeric_time(&l)) {
+    for (k, l) in ks.iter().zip(&labels) {
+        let when = match (time_label(l), numeric_time(l)) {
             (Some(true), _) => {
                 base = Some(*k);
                 continue;
@@ -273,7 +319,7 @@ fn sub_column(t: &Table, row: &Row, span: &Span, wants_baseline: bool) -> Option
         }
     }
     let k = if wants_baseline { base? } else { best?.1 };
-    row.cells.get(k).cloned()
+    row.cells.get(k).map(|c| (c.clone(), None))
 }
 
 /// A header cell without Markdown emphasis, lower case.
@@ -437,10 +483,10 @@ pub fn from_tables(
             } else {
                 own_label
             };
-            let ti = sub_column(t, row, &si, wants_baseline)
-                .unwrap_or_else(|| span_text(row, &si, t.piped));
-            let tc = sub_column(t, row, &sc, wants_baseline)
-                .unwrap_or_else(|| span_text(row, &sc, t.piped));
+            let (ti, row_ni) = sub_column(t, row, &si, wants_baseline)
+                .unwrap_or_else(|| (span_text(row, &si, t.piped), None));
+            let (tc, row_nc) = sub_column(t, row, &sc, wants_baseline)
+                .unwrap_or_else(|| (span_text(row, &sc, t.piped), None));
             if ti.is_empty() && tc.is_empty() {
                 // A sub-heading row ("Motion range") gives context to the rows below.
                 section = lab.to_owned();
@@ -517,10 +563,12 @@ pub fn from_tables(
                 .collect::<Vec<_>>()
                 .join(" ");
             let ci = mean_ci_label(&format!("{lab} {heads}"));
-            let Some(ai) = arm_data(&ti, ni.as_ref(), row, t, (hint, ci), score) else {
+            // An "n" cell of the row is the n of this outcome.
+            let (ni_row, nc_row) = (row_ni.or_else(|| ni.clone()), row_nc.or_else(|| nc.clone()));
+            let Some(ai) = arm_data(&ti, ni_row.as_ref(), row, t, (hint, ci), score) else {
                 continue;
             };
-            let Some(ac) = arm_data(&tc, nc.as_ref(), row, t, (hint, ci), score) else {
+            let Some(ac) = arm_data(&tc, nc_row.as_ref(), row, t, (hint, ci), score) else {
                 continue;
             };
             if ai.kind() != ac.kind() || ai.kind() == 2 {

@@ -1047,3 +1047,29 @@ fn arms_as_rows_and_outcomes_as_columns() {
     let e = run(&page(text), "Exercise", "Control", "Body weight");
     assert_eq!(val(&e, "intervention_mean"), None);
 }
+
+#[test]
+fn n_and_statistic_sub_columns_under_each_arm() {
+    // Trap: "| | n | Mean (SD) |" sub-columns under each arm (the layout of
+    // outcome tables with analysed n per outcome, as PMC3751573 Table 2's
+    // "(n=19) … Mean ± SD" sub-headers before the converter flattens them):
+    // "28 3.2 (1.4)" read as one cell was a mean of 28 with an SD of 3.2.
+    let text = "### Table 2\n\nOutcomes at 12 weeks\n\n|  | Exercise |  | Control |  |\n| --- | --- | --- | --- | --- |\n|  | n | Mean (SD) | n | Mean (SD) |\n| Pain score | 28 | 3.2 (1.4) | 27 | 5.1 (1.5) |\n| Falls | 28 | 5 (17.9) | 27 | 9 (33.3) |\n";
+    let e = run(&page(text), "Exercise", "Control", "Pain score");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(3.2)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(1.4)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(5.1)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(1.5)));
+    assert_eq!(val(&e, "intervention_group_size"), Some(json!(28)));
+    assert_eq!(val(&e, "comparator_group_size"), Some(json!(27)));
+    let e = run(&page(text), "Exercise", "Control", "Falls");
+    assert_eq!(val(&e, "intervention_events"), Some(json!(5)));
+    assert_eq!(val(&e, "comparator_events"), Some(json!(9)));
+    assert_eq!(val(&e, "comparator_group_size"), Some(json!(27)));
+    // Split "Mean | SD" sub-columns are still one mean and its SD.
+    let text = "### Table 2\n\nOutcomes at 12 weeks\n\n|  | Exercise |  | Control |  |\n| --- | --- | --- | --- | --- |\n|  | Mean | SD | Mean | SD |\n| Pain score | 3.2 | 1.4 | 5.1 | 1.5 |\n";
+    let e = run(&page(text), "Exercise", "Control", "Pain score");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(3.2)));
+    assert_eq!(val(&e, "intervention_sd"), Some(json!(1.4)));
+    assert_eq!(val(&e, "comparator_sd"), Some(json!(1.5)));
+}
