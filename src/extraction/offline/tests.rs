@@ -1073,3 +1073,80 @@ fn n_and_statistic_sub_columns_under_each_arm() {
     assert_eq!(val(&e, "intervention_sd"), Some(json!(1.4)));
     assert_eq!(val(&e, "comparator_sd"), Some(json!(1.5)));
 }
+
+#[test]
+fn arms_listed_before_a_respectively_and_long_arm_names_before_the_values() {
+    // Common shapes of results sentences, beside the corpus's own ("in AJ,
+    // WGJ and WA respectively", PMC1216327; "higher … in the intervention
+    // group (…) than in the control group (…)", PMC5777645): the arms listed
+    // before the statistics of a "respectively", and an outcome named before
+    // the arms' long names and the values in a bracket.
+    let head = "Patients were randomized to exercise or control. ";
+    for t in [
+        "In the exercise and control groups, mean pain scores were 5.1 (1.2) and 6.3 (1.4), respectively.",
+        "The exercise and control groups had mean pain scores of 5.1 (1.2) and 6.3 (1.4), respectively.",
+    ] {
+        let e = run(
+            &page(&format!("{head}{t}")),
+            "Exercise",
+            "Control",
+            "Pain score",
+        );
+        assert_eq!(val(&e, "intervention_mean"), Some(json!(5.1)), "{t}");
+        assert_eq!(val(&e, "intervention_sd"), Some(json!(1.2)), "{t}");
+        assert_eq!(val(&e, "comparator_mean"), Some(json!(6.3)), "{t}");
+        assert_eq!(val(&e, "comparator_sd"), Some(json!(1.4)), "{t}");
+        // The list's order, not the seeds', places the values.
+        let e = run(
+            &page(&format!("{head}{t}")),
+            "Control",
+            "Exercise",
+            "Pain score",
+        );
+        assert_eq!(val(&e, "intervention_mean"), Some(json!(6.3)), "{t}");
+    }
+    let t = "The control and exercise groups had mean pain scores of 6.3 (1.4) and 5.1 (1.2), respectively.";
+    let e = run(
+        &page(&format!("{head}{t}")),
+        "Exercise",
+        "Control",
+        "Pain score",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(5.1)));
+    let t = "The mean pain score was lower in the exercise group than in the control group (5.1 ± 1.2 vs 6.3 ± 1.4, p = 0.01).";
+    let e = run(
+        &page(&format!("{head}{t}")),
+        "Exercise",
+        "Control",
+        "Pain score",
+    );
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(5.1)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(6.3)));
+    // Traps: three statistics for two listed arms; arms not listed together
+    // ("exercise … than control"); other outcomes named between the
+    // outcome and the values.
+    let t = "In the exercise and control groups, mean pain scores were 5.1 (1.2), 6.3 (1.4) and 7.0 (1.1), respectively.";
+    let e = run(
+        &page(&format!("{head}{t}")),
+        "Exercise",
+        "Control",
+        "Pain score",
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+    let t = "The exercise group reported more sessions than control, and mean pain scores were 5.1 (1.2) and 6.3 (1.4), respectively.";
+    let e = run(
+        &page(&format!("{head}{t}")),
+        "Exercise",
+        "Control",
+        "Pain score",
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+    let t = "The mean pain score, sleep quality and fatigue index were lower in the exercise group than in the control group (5.1 ± 1.2 vs 6.3 ± 1.4).";
+    let e = run(
+        &page(&format!("{head}{t}")),
+        "Exercise",
+        "Control",
+        "Pain score",
+    );
+    assert_eq!(val(&e, "intervention_mean"), None);
+}

@@ -433,7 +433,7 @@ fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, 
                 return Some((*stats.get(a)?, *stats.get(b)?, 0.7));
             }
         }
-        return None;
+        return listed_before(s, frags, &stats, i, c);
     }
     let (mi, mc) = (i.mentions(s), c.mentions(s));
     if let Some(found) = followed_by_arm(s, &lower, frags, (i, c), (&mi, &mc)) {
@@ -474,6 +474,46 @@ fn assign(s: &str, frags: &[Frag], i: &Name, c: &Name) -> Option<(usize, usize, 
     // the nearest name is too often the wrong arm's (PMC1216327).
     let conf = if frags.len() > 2 { 0.45 } else { 0.6 };
     Some((a, b, conf))
+}
+
+/// "In the exercise and control groups, mean scores were 5.1 (1.2) and 6.3
+/// (1.4), respectively": two statistics and, before the first of them, the
+/// two arms listed together ("X and Y", "X or Y", "X, Y"), each once, with
+/// nothing after the statistics to name them. The statistics follow the
+/// list's order.
+fn listed_before(
+    s: &str,
+    frags: &[Frag],
+    stats: &[usize],
+    i: &Name,
+    c: &Name,
+) -> Option<(usize, usize, f32)> {
+    let [a, b] = stats else {
+        return None;
+    };
+    let first = frags.get(*a)?;
+    let lead = clip(s, 0, first.start);
+    let (mi, mc) = (i.mentions(lead), c.mentions(lead));
+    let (&pi, &pc) = (mi.first()?, mc.first()?);
+    // Each arm named in one place (its words may be several mentions).
+    let spread = |ms: &[usize]| ms.last().copied().unwrap_or(0) - ms.first().copied().unwrap_or(0);
+    if spread(&mi) > 40 || spread(&mc) > 40 || mi.iter().any(|m| mc.contains(m)) {
+        return None;
+    }
+    let (lo, hi) = (pi.min(pc), pi.max(pc));
+    let between = clip(lead, lo, hi).to_lowercase();
+    let listed = hi - lo <= 60
+        && (between.contains(" and ") || between.contains(" or ") || between.contains(','))
+        && !between.contains("than")
+        && !between.contains("compared");
+    if !listed {
+        return None;
+    }
+    Some(if pi < pc {
+        (*a, *b, 0.7)
+    } else {
+        (*b, *a, 0.7)
+    })
 }
 
 /// "… patients receiving WGJ (+ 50.7 gm) as compared with the patients in the
@@ -877,10 +917,9 @@ pub fn from_sentences(
             continue;
         }
         let first = fa.start.min(fb.start);
-        let near = o
-            .mentions(&s.text)
-            .iter()
-            .any(|m| *m < first && first - m <= 60);
+        let near = o.mentions(&s.text).iter().any(|m| {
+            *m < first && (first - m <= 60 || only_arms_between(&s.text, *m, first, i, c))
+        });
         if !near && !after {
             continue;
         }
@@ -906,6 +945,55 @@ pub fn from_sentences(
         return Some((ai, ac, (s.text.clone(), s.page)));
     }
     one_arm_each(doc, o, i, c, spread)
+}
+
+/// Words that compare the arms without naming anything else.
+const COMPARING: [&str; 16] = [
+    "lower",
+    "higher",
+    "greater",
+    "less",
+    "more",
+    "fewer",
+    "larger",
+    "smaller",
+    "than",
+    "compared",
+    "significantly",
+    "significant",
+    "vs",
+    "versus",
+    "similar",
+    "statistically",
+];
+
+/// Whether the text from the outcome's mention at `from` up to the first
+/// statistic at `to` names only the arms and compares them ("The mean pain
+/// score was lower in the exercise group than in the control group (5.1 ±
+/// 1.2 vs 6.3 ± 1.4 …"): the statistics are then the outcome's however long
+/// the arms' names. Not so "… and adverse infant outcomes, including serious
+/// infant composite outcome (155/406 …" (PMC5614421).
+fn only_arms_between(text: &str, from: usize, to: usize, i: &Name, c: &Name) -> bool {
+    let gap = clip(text, from, to);
+    if gap.len() > 200 || gap.contains([';', ':']) {
+        return false;
+    }
+    let arm_word = |st: &String| {
+        [i, c].iter().any(|n| {
+            n.stems.contains(st)
+                || n.abbrevs.iter().any(|a| a.to_lowercase() == *st)
+                || n.roles
+                    .iter()
+                    .any(|r| r.split(' ').any(|w| super::arms::stem(w) == *st))
+        })
+    };
+    let others = super::arms::content_stems(gap)
+        .into_iter()
+        .skip(1)
+        .filter(|st| !arm_word(st) && !COMPARING.contains(&st.as_str()))
+        .filter(|st| !st.chars().all(|ch| ch.is_ascii_digit()))
+        .count();
+    others <= 1
 }
 
 /// "The MTL+caloric intake group (mean \[standard deviation\], 73.3%
