@@ -249,6 +249,29 @@ pub fn numeric_time(label: &str) -> Option<f64> {
     }
 }
 
+/// The one time point a longer row label names ("Pain score at 12 weeks",
+/// "HbA1c, month 6"), in days; `None` for none or several.
+pub fn label_time(label: &str) -> Option<f64> {
+    let ws = words(&plain(label).to_lowercase());
+    let tps = super::text::time_points(&ws);
+    let [(unit, num)] = tps.as_slice() else {
+        return None;
+    };
+    let n = num
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)?;
+    let u = match unit.as_str() {
+        "hour" => 1.0 / 24.0,
+        "day" => 1.0,
+        "week" => 7.0,
+        "month" => 30.44,
+        "year" => 365.25,
+        _ => return None,
+    };
+    Some(n * u)
+}
+
 /// A row of p values ("p", "P value").
 pub fn is_p_label(label: &str) -> bool {
     let l = label.trim().to_lowercase();

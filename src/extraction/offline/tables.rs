@@ -6,7 +6,8 @@ use super::arms::Name;
 use super::arms::words;
 use super::document::{Row, Table};
 use super::headers::{
-    cell_score, head_columns, is_p_label, is_stat_label, numeric_time, specific_part, time_label,
+    cell_score, head_columns, is_p_label, is_stat_label, label_time, numeric_time, specific_part,
+    time_label,
 };
 use super::numbers::{Stat, p_significant, p_value, parse_stat, sample_size};
 use super::text::time_points;
@@ -462,8 +463,14 @@ pub fn from_tables(
                 // p value rows; baseline rows of a before/after table.
                 continue;
             }
+            // "Pain score at baseline": a baseline row under another name.
+            if !wants_baseline && super::text::mentions_baseline_values(&own_label.to_lowercase()) {
+                continue;
+            }
             let days = numeric_time(own_label);
-            if days.is_some()
+            // A time point in a longer label ("Pain score at 12 weeks").
+            let row_days = days.or_else(|| label_time(own_label));
+            if row_days.is_some()
                 && !wanted_times.is_empty()
                 && !time_points(&words(own_label))
                     .iter()
@@ -517,7 +524,7 @@ pub fn from_tables(
                 continue;
             }
             let score = own * 0.6 + ctx * 0.4;
-            if let (Some(b), Some(d), Some((bt, bs, bd))) = (best.as_ref(), days, at.as_ref())
+            if let (Some(b), Some(d), Some((bt, bs, bd))) = (best.as_ref(), row_days, at.as_ref())
                 && (b.score - score).abs() < 1e-9
             {
                 // Rows of one outcome at several time points: the latest
@@ -594,14 +601,14 @@ pub fn from_tables(
             if context.contains("median") && !context.contains("mean") {
                 continue;
             }
-            let same_block = days.is_some()
+            let same_block = row_days.is_some()
                 && at
                     .as_ref()
                     .is_some_and(|(bt, bs, _)| *bt == t.caption && *bs == section);
             if !same_block && best.as_ref().is_none_or(|b| b.score < score - 1e-9) {
                 tied = false;
             }
-            at = days.map(|d| (t.caption.clone(), section.clone(), d));
+            at = row_days.map(|d| (t.caption.clone(), section.clone(), d));
             best = Some(TableHit {
                 significant: row_significance(row, [&si, &sc], t),
                 i: ai,

@@ -1150,3 +1150,25 @@ fn arms_listed_before_a_respectively_and_long_arm_names_before_the_values() {
     );
     assert_eq!(val(&e, "intervention_mean"), None);
 }
+
+#[test]
+fn time_points_and_baseline_named_in_row_labels() {
+    // Rows naming the outcome with its time point, as PMC5541727's abstract
+    // names "over 6 months" and its tables "24 months": the latest follow-up
+    // unless the outcome names one. Trap: "Pain score at baseline" is a
+    // baseline row though its label does not open with "Baseline" (it was
+    // read for "Pain score").
+    let text = "### Table 2\n\nOutcomes, mean (SD)\n\n|  | Exercise (n = 30) | Control (n = 30) | p |\n| --- | --- | --- | --- |\n| Pain score at baseline | 6.1 (1.2) | 6.0 (1.3) | 0.8 |\n| Pain score at 6 weeks | 4.2 (1.4) | 5.6 (1.5) | 0.01 |\n| Pain score at 12 weeks | 3.2 (1.4) | 5.1 (1.5) | 0.01 |\n";
+    let e = run(&page(text), "Exercise", "Control", "Pain score");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(3.2)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(5.1)));
+    let e = run(&page(text), "Exercise", "Control", "Pain score at 6 weeks");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(4.2)));
+    assert_eq!(val(&e, "comparator_mean"), Some(json!(5.6)));
+    let e = run(&page(text), "Exercise", "Control", "Pain score at baseline");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(6.1)));
+    // A change from baseline is no baseline row.
+    let text = "### Table 2\n\nOutcomes, mean (SD)\n\n|  | Exercise (n = 30) | Control (n = 30) | p |\n| --- | --- | --- | --- |\n| Pain score, change from baseline | -2.9 (1.3) | -0.9 (1.2) | 0.01 |\n";
+    let e = run(&page(text), "Exercise", "Control", "Pain score");
+    assert_eq!(val(&e, "intervention_mean"), Some(json!(-2.9)));
+}
