@@ -286,18 +286,20 @@ fn sub_column(
         .collect();
     if let [j] = n_cells.as_slice() {
         let cell = row.cells.get(*ks.get(*j)?)?;
+        // An n cell that is no whole number ("28*") gives no n, but the
+        // statistic is still read alone.
         let n = cell
             .trim()
             .parse::<f64>()
             .ok()
-            .filter(|v| *v > 0.0 && v.fract() == 0.0)?;
+            .filter(|v| *v > 0.0 && v.fract() == 0.0);
         let rest: Vec<&str> = ks
             .iter()
             .enumerate()
             .filter(|(x, _)| x != j)
             .filter_map(|(_, k)| row.cells.get(*k).map(String::as_str))
             .collect();
-        return Some((rest.join(" "), Some((n, row.raw.clone()))));
+        return Some((rest.join(" "), n.map(|n| (n, row.raw.clone()))));
     }
     if !n_cells.is_empty() || labels.iter().any(|l| !timed(l)) {
         return None;

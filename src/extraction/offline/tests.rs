@@ -1172,3 +1172,22 @@ fn time_points_and_baseline_named_in_row_labels() {
     let e = run(&page(text), "Exercise", "Control", "Pain score");
     assert_eq!(val(&e, "intervention_mean"), Some(json!(-2.9)));
 }
+
+#[test]
+fn outcome_type_of_event_and_responder_outcomes_without_numbers() {
+    // PMC57750 ("Myocardial infarction"), PMC5614421 ("side effects"),
+    // PMC5971365 ("clinically meaningful improvement … (⩾3-point increase on
+    // the SDMT)"): no numbers read, the outcome's words say binary.
+    let text = "Patients were randomized to eptifibatide or placebo. Myocardial infarction and side effects were recorded at each visit. A clinically meaningful improvement at week 144 was a 3-point increase on the SDMT. The SDMT score was measured at week 144.";
+    for o in [
+        "Myocardial infarction",
+        "side effects",
+        "clinically meaningful improvement at week 144 (⩾3-point increase on the SDMT)",
+    ] {
+        let e = run(&page(text), "eptifibatide", "placebo", o);
+        assert_eq!(val(&e, "outcome_type"), Some(json!("binary")), "{o}");
+    }
+    // A score stays continuous.
+    let e = run(&page(text), "eptifibatide", "placebo", "SDMT score");
+    assert_eq!(val(&e, "outcome_type"), Some(json!("continuous")));
+}

@@ -283,7 +283,7 @@ pub const DOWN: &str = "significantly decreased";
 pub const SAME: &str = "no significant difference";
 
 /// Words of an outcome that make it a count of people with an event.
-const BINARY_WORDS: [&str; 14] = [
+const BINARY_WORDS: [&str; 21] = [
     "rate",
     "incidence",
     "proportion",
@@ -298,6 +298,16 @@ const BINARY_WORDS: [&str; 14] = [
     "percentage",
     "risk",
     "complication",
+    // Events and responders (PMC5614421 and PMC3493722 "side effects",
+    // PMC57750 "Myocardial infarction", PMC5971365 "clinically meaningful
+    // improvement … (⩾3-point increase …)").
+    "side effect",
+    "infarction",
+    "clinically meaningful",
+    "recurrence",
+    "relapse",
+    "hospitali",
+    "stroke",
 ];
 
 /// Extracts one comparison from the paper.
