@@ -990,7 +990,7 @@ fn only_arms_between(text: &str, from: usize, to: usize, i: &Name, c: &Name) -> 
     let others = super::arms::content_stems(gap)
         .into_iter()
         .skip(1)
-        .filter(|st| !arm_word(st) && !COMPARING.contains(&st.as_str()))
+        .filter(|st| !arm_word(st) && !COMPARING.iter().any(|w| super::arms::stem(w) == *st))
         .filter(|st| !st.chars().all(|ch| ch.is_ascii_digit()))
         .count();
     others <= 1
