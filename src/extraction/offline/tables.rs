@@ -525,6 +525,14 @@ pub fn from_tables(
             if own < 0.34 || ctx < 0.6 {
                 continue;
             }
+            // A block whose sub-heading names something else ("Adverse
+            // events" under a caption that also names the outcome).
+            let topic = !section.trim().is_empty()
+                && is_stat_label(&section).is_none()
+                && numeric_time(&section).is_none();
+            if days.is_some() && topic && outcome.score(&section) == 0.0 {
+                continue;
+            }
             let score = own * 0.6 + ctx * 0.4;
             if let (Some(b), Some(d), Some((bt, bs, bd))) = (best.as_ref(), row_days, at.as_ref())
                 && (b.score - score).abs() < 1e-9

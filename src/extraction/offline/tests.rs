@@ -909,6 +909,12 @@ fn time_point_rows_of_change_from_baseline_blocks() {
     assert_eq!(val(&e, "intervention_sd"), Some(json!(1.5)));
     assert_eq!(val(&e, "comparator_mean"), Some(json!(1.0)));
     assert_eq!(val(&e, "comparator_sd"), Some(json!(1.1)));
+    // Trap: a block whose sub-heading names another outcome, under a
+    // caption naming both.
+    let text = "Study flowchart. *HA* hyaluronan, *MPC* mesenchymal precursor cell\n\n### Table 4\n\nAdverse event score and body weight over 24 months, mean (SD)\n\n**MPC + HA HA alone** ***p***\n\nAdverse event score\n\n| 6 months | 2.0 (1.8) | 1.0 (1.7) | 0.9 |\n| --- | --- | --- | --- |\n| 24 months | 3.0 (2.7) | 1.0 (1.7) | 0.6 |\n";
+    let e = run(&page(text), mpc, "Control", "body weight");
+    assert_eq!(val(&e, "intervention_mean"), None);
+    assert_eq!(val(&e, "intervention_events"), None);
     // Trap: a seeded comparator that names an arm the table does not show
     // is not taken to be the other column.
     let e = run(
