@@ -11,6 +11,8 @@ use evistream::documents::pdf_text::{ConversionFailure, ConvertedDocument, ocr_a
 #[path = "common/corpus.rs"]
 mod corpus;
 use corpus::corpus_dir;
+#[path = "common/damaged.rs"]
+mod damaged;
 
 fn papers() -> PathBuf {
     corpus_dir().join("papers")
@@ -79,6 +81,12 @@ fn check_text(file: &str, doc: &ConvertedDocument, pages: Option<u32>) -> Result
         return Err(format!(
             "{file}: {} pages, the manifest says {pages}",
             doc.metadata.page_count
+        ));
+    }
+    if !doc.unreadable_pages.is_empty() {
+        return Err(format!(
+            "{file}: pages {:?} called unreadable",
+            doc.unreadable_pages
         ));
     }
     let numbers: Vec<u32> = doc.pages.iter().map(|page| page.number).collect();
@@ -343,4 +351,202 @@ fn the_child_is_confined_to_its_input_and_temporary_folder() {
         "{report}"
     );
     assert!(lines.contains(&"denied tcp"), "{report}");
+}
+
+/// Converts `bytes` (written to a temporary file) in a child.
+async fn convert_bytes(bytes: &[u8]) -> Result<ConvertedDocument, ConversionFailure> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("made.pdf");
+    std::fs::write(&path, bytes).expect("write the PDF");
+    convert_in_child(exe(), &path, &ChildLimits::default())
+        .await
+        .map(|(doc, _)| doc)
+}
+
+fn page_text(doc: &ConvertedDocument, number: u32) -> &str {
+    doc.pages
+        .iter()
+        .find(|page| page.number == number)
+        .map_or("", |page| page.markdown.as_str())
+}
+
+/// A paper cut to a seventh of its bytes holds pages 1–4 whole; the rest of
+/// its pages are in the page tree but their content is gone. It is read as
+/// far as it goes, and says which pages could not be read.
+#[tokio::test]
+async fn a_truncated_paper_keeps_what_it_holds_and_names_the_pages_it_lost() {
+    let bytes = damaged::truncated_to_a_seventh(&papers().join("robotreviewer_example.pdf"));
+    let doc = convert_bytes(&bytes)
+        .await
+        .unwrap_or_else(|failure| panic!("{}", failure.reason()));
+    assert_eq!(doc.metadata.page_count, 10);
+    assert_eq!(doc.unreadable_pages, (5..=10).collect::<Vec<u32>>());
+    for number in 1..=4 {
+        assert!(
+            non_space(page_text(&doc, number)) >= 200,
+            "page {number}: {:?}",
+            page_text(&doc, number)
+        );
+    }
+    assert!(full_text(&doc).contains("randomised controlled trial"));
+}
+
+/// A page tree that points back at itself still holds its three pages of
+/// text: they are read, once each, and nothing is called missing.
+#[tokio::test]
+async fn a_page_tree_cycle_is_read_once_not_called_a_scan() {
+    let doc = convert_bytes(&damaged::page_tree_cycle())
+        .await
+        .unwrap_or_else(|failure| panic!("{}", failure.reason()));
+    let numbers: Vec<u32> = doc.pages.iter().map(|page| page.number).collect();
+    assert_eq!(numbers, vec![1, 2, 3]);
+    for number in 1..=3 {
+        assert!(
+            page_text(&doc, number).contains(&damaged::sentence(number)),
+            "page {number}: {:?}",
+            page_text(&doc, number)
+        );
+    }
+    assert!(
+        doc.unreadable_pages.is_empty(),
+        "{:?}",
+        doc.unreadable_pages
+    );
+}
+
+/// A root `/Count` above the pages the tree holds is pages the file says
+/// it has and does not give: they are named as unreadable. One below is an
+/// understatement: every page is read and nothing is missing.
+#[tokio::test]
+async fn a_page_count_that_lies_is_neither_a_scan_nor_silent() {
+    let over = convert_bytes(&damaged::lying_count(40))
+        .await
+        .unwrap_or_else(|failure| panic!("{}", failure.reason()));
+    assert_eq!(over.metadata.page_count, 40);
+    assert_eq!(over.unreadable_pages, (4..=40).collect::<Vec<u32>>());
+    for number in 1..=3 {
+        assert!(page_text(&over, number).contains(&damaged::sentence(number)));
+    }
+    let under = convert_bytes(&damaged::lying_count(1))
+        .await
+        .unwrap_or_else(|failure| panic!("{}", failure.reason()));
+    assert_eq!(under.pages.len(), 3);
+    assert!(page_text(&under, 3).contains(&damaged::sentence(3)));
+    assert!(under.unreadable_pages.is_empty());
+    // A count no file of this size could hold is a lie, not 2 billion
+    // missing pages.
+    let absurd = convert_bytes(&damaged::lying_count(2_000_000_000))
+        .await
+        .unwrap_or_else(|failure| panic!("{}", failure.reason()));
+    assert_eq!(absurd.pages.len(), 3);
+    assert!(absurd.unreadable_pages.is_empty());
+}
+
+/// Page 3's content lies at the end of a 100,000-long chain of references:
+/// the reader does not follow it (nor crash), pages 1 and 2 are read, and
+/// page 3 is named as unreadable rather than left silently empty.
+#[tokio::test]
+async fn a_reference_chain_costs_its_page_and_says_so() {
+    let doc = convert_bytes(&damaged::reference_chain(100_000))
+        .await
+        .unwrap_or_else(|failure| panic!("{}", failure.reason()));
+    assert!(page_text(&doc, 1).contains(&damaged::sentence(1)));
+    assert!(page_text(&doc, 2).contains(&damaged::sentence(2)));
+    assert_eq!(doc.unreadable_pages, vec![3]);
+}
+
+/// Reasons name what went wrong: a file none of whose pages can be read is
+/// damaged, not "no text layer".
+#[tokio::test]
+async fn a_file_whose_pages_all_lost_their_content_is_damaged_not_a_scan() {
+    // The first 3% of the paper: the page tree and the first page objects,
+    // none of the content streams.
+    let mut bytes = std::fs::read(papers().join("robotreviewer_example.pdf")).expect("paper");
+    bytes.truncate(bytes.len() * 3 / 100);
+    let outcome = convert_bytes(&bytes).await;
+    assert_eq!(
+        outcome.map(|doc| doc.pages.len()),
+        Err(ConversionFailure::Corrupted {
+            detail: "the content of pages 1–10 could not be read".to_owned()
+        })
+    );
+}
+
+/// Names of the PDF children's temporary folders now in the system's.
+fn child_folders() -> std::collections::HashSet<PathBuf> {
+    std::fs::read_dir(std::env::temp_dir())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| {
+                    path.file_name()
+                        .and_then(|name| name.to_str())
+                        .is_some_and(|name| name.starts_with("evistream-child-"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Page images anywhere under `dir`.
+fn images_under(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .map(|path| {
+            if path.is_dir() {
+                images_under(&path)
+            } else {
+                usize::from(
+                    path.extension()
+                        .is_some_and(|ext| ext == "png" || ext == "ppm"),
+                )
+            }
+        })
+        .sum()
+}
+
+/// OCR renders and reads one page at a time: the child's temporary folder
+/// never holds more than one page image (it held all of them before), and
+/// the corpus scan is still read.
+#[tokio::test]
+async fn ocr_reads_one_page_at_a_time() {
+    if !ocr_available() {
+        assert!(
+            std::env::var_os("EVISTREAM_REQUIRE_OCR").is_none(),
+            "EVISTREAM_REQUIRE_OCR is set but tesseract/pdftoppm are missing"
+        );
+        return;
+    }
+    let scan = convert("docling_ocr_test.pdf").await;
+    assert!(scan.ocr_used);
+    assert!(full_text(&scan).contains("Docling"), "{}", full_text(&scan));
+
+    let before = child_folders();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let done = done.clone();
+        tokio::task::spawn_blocking(move || {
+            // The most page images seen at once in any new child's folder.
+            let mut most = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                for folder in child_folders().difference(&before) {
+                    most = most.max(images_under(folder));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            most
+        })
+    };
+    let pages = 6;
+    let outcome = convert_bytes(&damaged::image_pages(pages)).await;
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let most = watcher.await.expect("watcher");
+    // Stripes hold no text: every page was rendered and read, none had any.
+    assert_eq!(outcome, Err(ConversionFailure::NoTextLayer { pages }));
+    assert_eq!(most, 1, "page images at once in the child's folder");
 }

@@ -19,7 +19,10 @@ use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
 use unpdf::model::{Block, Document, Page};
-use unpdf::{PageMarkerStyle, ParseOptions, PdfParser, RenderOptions};
+use unpdf::{
+    ErrorMode, PageMarkerStyle, PageSelection, PageStreamOptions, ParseOptions, PdfParser,
+    RenderOptions,
+};
 
 /// A converted PDF: Markdown per page plus what could be learnt about the paper.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +31,12 @@ pub struct ConvertedDocument {
     pub metadata: DocumentMetadata,
     /// The text came from OCR of rendered pages, not from the PDF's text layer.
     pub ocr_used: bool,
+    /// 1-based numbers of the pages whose text could not be read, in order:
+    /// their content is missing or damaged (a truncated file), a page the
+    /// file declares is not in its page tree, or OCR could not render them.
+    /// Their text is empty or partial; the rest of the document is read.
+    #[serde(default)]
+    pub unreadable_pages: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,12 +152,18 @@ pub fn inspect_pdf(bytes: &[u8]) -> Result<PdfInspection, ConversionFailure> {
 }
 
 /// Converts a PDF of at most `max_pages` pages to Markdown per page.
+///
+/// A damaged file is read as far as it can be: pages whose content is
+/// missing or cannot be decoded are kept empty (or partial) and listed in
+/// [`ConvertedDocument::unreadable_pages`]; a file none of whose pages can be
+/// read is [`ConversionFailure::Corrupted`], and only a file whose readable
+/// pages are images without text is [`ConversionFailure::NoTextLayer`].
 pub fn convert_pdf(bytes: &[u8], max_pages: u32) -> Result<ConvertedDocument, ConversionFailure> {
     let parser = open(bytes)?;
     let page_count = parser.page_count();
     if page_count == 0 {
         return Err(ConversionFailure::Corrupted {
-            detail: "no page of the PDF could be found".to_owned(),
+            detail: "the page tree is broken: no page of the PDF could be found".to_owned(),
         });
     }
     if page_count > max_pages {
@@ -171,24 +186,58 @@ pub fn convert_pdf(bytes: &[u8], max_pages: u32) -> Result<ConvertedDocument, Co
 
     if texts.is_empty() {
         return Err(ConversionFailure::Corrupted {
-            detail: "no page of the PDF could be read".to_owned(),
+            detail: format!(
+                "no page of the PDF could be read ({})",
+                page_phrase(&(1..=page_count).collect::<Vec<_>>())
+            ),
         });
     }
-    let scan_pages = doc
+    let lost = lost_pages(&parser, &doc, &texts, page_count, max_pages);
+    // The pages the judgement of a text layer rests on: those that were read.
+    let read: Vec<(&Page, &String)> = doc
         .pages
         .iter()
         .zip(&texts)
+        .filter(|(page, _)| !lost.contains(&page.number))
+        .collect();
+    if read.is_empty() {
+        return Err(ConversionFailure::Corrupted {
+            detail: format!("the content of {} could not be read", page_phrase(&lost)),
+        });
+    }
+    let read_texts: Vec<String> = read.iter().map(|(_, text)| (*text).clone()).collect();
+    let scan_pages = read
+        .iter()
         .filter(|(page, text)| {
             page.image_op_count > 0 && non_space_chars(text) < MIN_CHARS_PER_PAGE
         })
         .count();
-    if lacks_text_layer(&texts, scan_pages) {
+    if lacks_text_layer(&read_texts, scan_pages) {
+        // Pages that show text (text operators) from which no characters
+        // came are not images: their fonts do not say which characters
+        // they draw.
+        let shown_not_read = read
+            .iter()
+            .filter(|(page, text)| {
+                page.text_op_count > 0
+                    && page.image_op_count == 0
+                    && non_space_chars(text) < MIN_CHARS_PER_PAGE
+            })
+            .count();
+        if shown_not_read * 2 > read.len() {
+            return Err(ConversionFailure::Corrupted {
+                detail: "the text of its pages could not be decoded \
+                         (its fonts do not say which characters they draw)"
+                    .to_owned(),
+            });
+        }
         return Err(ConversionFailure::NoTextLayer { pages: page_count });
     }
 
     // Metadata is read before running heads are removed: the DOI and the journal
     // year often sit in exactly those lines.
-    let metadata = metadata_for(&doc, &texts, page_count);
+    let mut metadata = metadata_for(&doc, &texts, page_count);
+    metadata.page_count = metadata.page_count.max(lost.last().copied().unwrap_or(0));
     let texts = remove_running_lines(&texts);
     Ok(ConvertedDocument {
         pages: numbers
@@ -201,7 +250,91 @@ pub fn convert_pdf(bytes: &[u8], max_pages: u32) -> Result<ConvertedDocument, Co
             .collect(),
         metadata,
         ocr_used: false,
+        unreadable_pages: lost,
     })
+}
+
+/// The pages of the document whose content could not be read, in order:
+/// pages the parser gave up on, pages with content streams that could not be
+/// decoded, empty pages whose content is missing (found by reading the page
+/// again strictly: an intact blank page passes), and pages the file declares
+/// (root `/Count`) beyond those its page tree holds, when the declaration is
+/// plausible (at most `max_pages`; a larger one is taken for a lie).
+fn lost_pages(
+    parser: &PdfParser,
+    doc: &Document,
+    texts: &[String],
+    page_count: u32,
+    max_pages: u32,
+) -> Vec<u32> {
+    let parsed: HashSet<u32> = doc.pages.iter().map(|page| page.number).collect();
+    let mut lost: Vec<u32> = (1..=page_count)
+        .filter(|number| !parsed.contains(number))
+        .collect();
+    for (page, text) in doc.pages.iter().zip(texts) {
+        let damaged = page.undecodable_content_streams > 0
+            || (non_space_chars(text) == 0
+                && page.image_op_count == 0
+                && !page_reads_strictly(parser, page.number));
+        if damaged {
+            lost.push(page.number);
+        }
+    }
+    if let Some(declared) = doc.extraction_quality.declared_page_count
+        && declared > page_count
+        && declared <= max_pages
+    {
+        lost.extend(page_count + 1..=declared);
+    }
+    lost.sort_unstable();
+    lost.dedup();
+    lost
+}
+
+/// Whether page `number` reads without an error in strict mode: lenient
+/// parsing turns a missing or broken content stream into an empty page.
+fn page_reads_strictly(parser: &PdfParser, number: u32) -> bool {
+    let options = PageStreamOptions {
+        error_mode: ErrorMode::Strict,
+        pages: PageSelection::Pages(vec![number]),
+        parallel: false,
+        ..PageStreamOptions::default()
+    };
+    let mut failed = false;
+    let outcome = parser.for_each_page(options, |event| {
+        if matches!(event, unpdf::ParseEvent::PageFailed { .. }) {
+            failed = true;
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    outcome.is_ok() && !failed
+}
+
+/// "page 3", "pages 5–10", "pages 2, 5–7 and 9".
+pub fn page_phrase(pages: &[u32]) -> String {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for &page in pages {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == page => *end = page,
+            _ => ranges.push((page, page)),
+        }
+    }
+    let parts: Vec<String> = ranges
+        .iter()
+        .map(|&(start, end)| {
+            if start == end {
+                start.to_string()
+            } else {
+                format!("{start}–{end}")
+            }
+        })
+        .collect();
+    let noun = if pages.len() == 1 { "page" } else { "pages" };
+    match parts.split_last() {
+        None => "no page".to_owned(),
+        Some((last, [])) => format!("{noun} {last}"),
+        Some((last, rest)) => format!("{noun} {} and {last}", rest.join(", ")),
+    }
 }
 
 /// A document is a scan when its pages average almost no text, or when most of
@@ -636,55 +769,68 @@ fn on_path(tool: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
 }
 
-/// Renders the pages at 200 dpi and reads them with tesseract. Slow (seconds per
-/// page), so only for documents [`convert_pdf`] found to have no text layer.
-pub fn ocr_pdf(path: &Path, max_pages: u32) -> Result<ConvertedDocument, ConversionFailure> {
+/// Renders the pages at 200 dpi and reads them with tesseract, one page at a
+/// time: each page's image is deleted once read, so the temporary folder
+/// never holds more than one page image. Slow (seconds per page), so only for
+/// documents [`convert_pdf`] found to have no text layer. A page that cannot
+/// be rendered is listed in [`ConvertedDocument::unreadable_pages`].
+pub fn ocr_pdf(path: &Path, pages: u32) -> Result<ConvertedDocument, ConversionFailure> {
     let tool_failed = |what: &str, err: std::io::Error| ConversionFailure::Corrupted {
         detail: format!("OCR could not run {what}: {err}"),
     };
     let dir = tempfile::tempdir().map_err(|err| tool_failed("(no temporary directory)", err))?;
+    // With -singlefile pdftoppm writes exactly `<prefix>.png`.
     let prefix = dir.path().join("page");
-    let output = Command::new("pdftoppm")
-        .args(["-r", "200", "-png", "-f", "1", "-l", &max_pages.to_string()])
-        .arg(path)
-        .arg(&prefix)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|err| tool_failed("pdftoppm", err))?;
-    if !output.status.success() {
-        return Err(ConversionFailure::Corrupted {
-            detail: format!(
-                "the pages could not be rendered for OCR: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ),
-        });
-    }
-    // pdftoppm names pages page-1.png or page-001.png depending on the count.
-    let mut images: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir(dir.path())
-        .map_err(|err| tool_failed("(reading rendered pages)", err))?
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let path = entry.path();
-            let stem = path.file_stem()?.to_str()?.to_owned();
-            let number = stem.rsplit('-').next()?.parse::<u32>().ok()?;
-            Some((number, path))
-        })
-        .collect();
-    images.sort();
-    let mut texts = Vec::with_capacity(images.len());
-    for (_, image) in &images {
+    let image = dir.path().join("page.png");
+    let mut read: Vec<(u32, String)> = Vec::new();
+    let mut unreadable = Vec::new();
+    for number in 1..=pages {
+        let page = number.to_string();
+        let rendered = Command::new("pdftoppm")
+            .args(["-r", "200", "-png", "-singlefile", "-f", &page, "-l", &page])
+            .arg(path)
+            .arg(&prefix)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|err| tool_failed("pdftoppm", err))?;
+        if !rendered.status.success() || !image.is_file() {
+            // The parent keeps stderr for its log; the reason stays short.
+            eprintln!(
+                "pdf-child: page {number} could not be rendered for OCR: {}",
+                String::from_utf8_lossy(&rendered.stderr).trim()
+            );
+            let _ = std::fs::remove_file(&image);
+            unreadable.push(number);
+            continue;
+        }
         let output = Command::new("tesseract")
-            .arg(image)
+            .arg(&image)
             .arg("stdout")
             .stdin(Stdio::null())
             .stderr(Stdio::null())
-            .output()
-            .map_err(|err| tool_failed("tesseract", err))?;
+            .output();
+        let _ = std::fs::remove_file(&image);
+        let output = output.map_err(|err| tool_failed("tesseract", err))?;
+        if !output.status.success() {
+            unreadable.push(number);
+            continue;
+        }
         let text = String::from_utf8_lossy(&output.stdout);
-        texts.push(join_hyphenated_lines(&expand_ligatures(&text)));
+        read.push((number, join_hyphenated_lines(&expand_ligatures(&text))));
     }
-    let pages = u32::try_from(images.len()).unwrap_or(u32::MAX);
-    if texts.is_empty() || lacks_text_layer(&texts, 0) {
+    if read.is_empty() {
+        return Err(if unreadable.is_empty() {
+            ConversionFailure::NoTextLayer { pages }
+        } else {
+            ConversionFailure::Corrupted {
+                detail: format!("{} could not be rendered for OCR", page_phrase(&unreadable)),
+            }
+        });
+    }
+    let (numbers, texts): (Vec<u32>, Vec<String>) = read.into_iter().unzip();
+    if lacks_text_layer(&texts, 0) {
         return Err(ConversionFailure::NoTextLayer { pages });
     }
     let first_pages = texts
@@ -702,9 +848,8 @@ pub fn ocr_pdf(path: &Path, max_pages: u32) -> Result<ConvertedDocument, Convers
     };
     let texts = remove_running_lines(&texts);
     Ok(ConvertedDocument {
-        pages: images
-            .iter()
-            .map(|(number, _)| *number)
+        pages: numbers
+            .into_iter()
             .zip(texts)
             .map(|(number, text)| ConvertedPage {
                 number,
@@ -713,6 +858,7 @@ pub fn ocr_pdf(path: &Path, max_pages: u32) -> Result<ConvertedDocument, Convers
             .collect(),
         metadata,
         ocr_used: true,
+        unreadable_pages: unreadable,
     })
 }
 

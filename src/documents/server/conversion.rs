@@ -50,7 +50,7 @@ pub(super) async fn convert_document(
     let job = ctx.job.id;
     let Some(key) = sqlx::query_scalar!(
         r#"UPDATE documents SET status = 'processing', failure_reason = NULL,
-               conversion_job = $2, updated_at = now()
+               unreadable_pages = '{}', conversion_job = $2, updated_at = now()
            WHERE id = $1 RETURNING storage_key"#,
         id,
         job
@@ -85,10 +85,18 @@ pub(super) async fn convert_document(
                 .await
                 .map_err(retry)?;
             ctx.log(&format!(
-                "converted {pages} page(s) in {} ms (peak memory {} MB{})",
+                "converted {pages} page(s) in {} ms (peak memory {} MB{}){}",
                 stats.wall_ms,
                 stats.peak_rss_kb / 1024,
-                if converted.ocr_used { ", OCR" } else { "" }
+                if converted.ocr_used { ", OCR" } else { "" },
+                if converted.unreadable_pages.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; {} could not be read",
+                        crate::documents::pdf_text::page_phrase(&converted.unreadable_pages)
+                    )
+                }
             ))
             .await;
             ctx.progress(3, 3, "ready").await?;
@@ -287,10 +295,16 @@ pub(super) async fn save_conversion(
         .take(100)
         .map(|a| a.replace('\0', "").chars().take(200).collect())
         .collect();
+    let unreadable: Vec<i32> = converted
+        .unreadable_pages
+        .iter()
+        .map(|&page| i32::try_from(page).unwrap_or(i32::MAX))
+        .collect();
     sqlx::query!(
         r#"UPDATE documents SET status = 'ready', failure_reason = NULL, page_count = $2,
                title = $3, authors = $4, year = $5, doi = $6, ocr_used = $7,
-               conversion_ms = $8, text_version = text_version + 1, updated_at = now()
+               conversion_ms = $8, unreadable_pages = $9, text_version = text_version + 1,
+               updated_at = now()
            WHERE id = $1"#,
         id,
         meta.page_count as i32,
@@ -299,7 +313,8 @@ pub(super) async fn save_conversion(
         meta.year,
         clip(&meta.doi, 200),
         converted.ocr_used,
-        wall_ms.min(i32::MAX as u64) as i32
+        wall_ms.min(i32::MAX as u64) as i32,
+        &unreadable
     )
     .execute(&mut *tx)
     .await?;

@@ -1121,6 +1121,9 @@ impl PdfBackend for RawBackend {
                 let mut undecodable_streams = 0;
                 for item in arr {
                     let resolved = self.doc.resolve(item);
+                    // A part the file does not hold (a truncated file) or that is not a
+                    // stream is content lost just as an undecodable one is: counted, so the
+                    // page does not pass for complete (eviStream patch, see PATCHES.md).
                     let stream_obj = match resolved {
                         RawPdfObject::Stream(s) => s,
                         RawPdfObject::Reference(n, g) => {
@@ -1128,13 +1131,20 @@ impl PdfBackend for RawBackend {
                                 let obj = self.doc.resolve(obj);
                                 match obj.as_stream() {
                                     Some(s) => s,
-                                    None => continue,
+                                    None => {
+                                        undecodable_streams += 1;
+                                        continue;
+                                    }
                                 }
                             } else {
+                                undecodable_streams += 1;
                                 continue;
                             }
                         }
-                        _ => continue,
+                        _ => {
+                            undecodable_streams += 1;
+                            continue;
+                        }
                     };
                     // A part that cannot be decoded is left out and counted, not hidden:
                     // the other parts still carry content, but the page is incomplete.
