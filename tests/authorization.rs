@@ -511,6 +511,17 @@ async fn fixture(pool: &PgPool, people: &People) -> Fixture {
     .fetch_one(pool)
     .await
     .expect("document");
+    // A passage to find, so that a search answers rows to check.
+    sqlx::query(
+        r#"INSERT INTO document_chunks (document_id, chunk_index, project_id, page_number,
+               char_start, char_end, content)
+           VALUES ($1, 0, $2, 1, 0, 28, 'A randomised trial of drug X')"#,
+    )
+    .bind(document)
+    .bind(project)
+    .execute(pool)
+    .await
+    .expect("chunk");
     let (form, form_version) = form_with_plan(pool, project, "active").await;
     let (free_form, free_version) = form_with_plan(pool, project, "awaiting_review").await;
     let mut runs = Vec::new();
@@ -635,11 +646,49 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
     );
 
     let people = people(&app, &pool).await;
+    let failures = follow_matrix(&app, &pool, &people, &Credentials::Cookies).await;
+    let attempts: Vec<(String, String, bool)> =
+        sqlx::query_as("SELECT email, client_addr, succeeded FROM sign_in_attempts ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("attempts");
+    assert!(failures.is_empty(), "{}\n{attempts:?}", failures.join("\n"));
+}
+
+/// How the callers of a matrix pass prove who they are.
+enum Credentials {
+    /// Their session cookies (the anonymous caller has none).
+    Cookies,
+    /// A read-write API token each (`None`: the caller is skipped).
+    Bearer(Vec<Option<String>>),
+}
+
+/// What a Bearer caller gets where a signed-in browser gets `expected`:
+/// the same, except that no token may mint tokens or change the password.
+fn bearer_expectation(path: &str, expected: u16) -> u16 {
+    match path {
+        "/api/create_api_token" | "/api/change_password" if expected != 401 => 403,
+        _ => expected,
+    }
+}
+
+/// Calls every row of the matrix as every caller (each on a fresh fixture)
+/// and returns what did not go as the matrix says.
+async fn follow_matrix(
+    app: &Router,
+    pool: &PgPool,
+    people: &People,
+    credentials: &Credentials,
+) -> Vec<String> {
+    let label = match credentials {
+        Credentials::Cookies => "",
+        Credentials::Bearer(_) => " (API token)",
+    };
     let mut failures = Vec::new();
     let mut fresh = 0;
     for (path, template, expected) in MATRIX {
         for (caller, expected) in expected.iter().enumerate() {
-            let f = fixture(&pool, &people).await;
+            let f = fixture(pool, people).await;
             fresh += 1;
             let definition = evistream::documents::components::encode_query_value(
                 &evistream::forms::format::export_json(
@@ -671,7 +720,28 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
                     &people.ids[3].map(|id| id.to_string()).unwrap_or_default(),
                 )
                 .replace("{fresh}", &format!("fresh{fresh}%40example.org"));
-            let mut request = form(path, &body, people.cookies[caller].as_deref());
+            let expected = &match credentials {
+                Credentials::Cookies => *expected,
+                Credentials::Bearer(tokens) => {
+                    if tokens[caller].is_none() {
+                        continue;
+                    }
+                    bearer_expectation(path, *expected)
+                }
+            };
+            let mut request = match credentials {
+                Credentials::Cookies => form(path, &body, people.cookies[caller].as_deref()),
+                Credentials::Bearer(tokens) => {
+                    let mut request = form(path, &body, None);
+                    if let Some(token) = &tokens[caller] {
+                        request.headers_mut().insert(
+                            http::header::AUTHORIZATION,
+                            format!("Bearer {token}").parse().expect("header"),
+                        );
+                    }
+                    request
+                }
+            };
             // Each caller from its own address, as separate people would be.
             request.extensions_mut().insert(axum::extract::ConnectInfo(
                 std::net::SocketAddr::from(([10, 0, 0, caller as u8 + 1], 40000)),
@@ -680,13 +750,21 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
             let status = response.status().as_u16();
             if status != *expected {
                 failures.push(format!(
-                    "{path} as {}: expected {expected}, got {status}",
+                    "{path} as {}{label}: expected {expected}, got {status}",
                     CALLERS[caller]
                 ));
             }
             // A list that answers 200 holds this project's rows only, all of
             // them (every earlier fixture project has forms and runs too).
-            if status == 200 && matches!(*path, "/api/list_forms" | "/api/list_runs") {
+            if status == 200 && ROW_CHECKED.contains(path) {
+                let body = common::body_text(response).await;
+                let body: serde_json::Value = serde_json::from_str(&body).expect("json");
+                if let Err(leak) =
+                    rows_are_the_callers(pool, path, &body, &f, people.ids[caller]).await
+                {
+                    failures.push(format!("{path} as {}{label}: {leak}", CALLERS[caller]));
+                }
+            } else if status == 200 && matches!(*path, "/api/list_forms" | "/api/list_runs") {
                 let body = common::body_text(response).await;
                 let rows: Vec<serde_json::Value> = serde_json::from_str(&body).expect("a list");
                 let foreign = rows
@@ -703,10 +781,274 @@ async fn every_server_function_follows_the_matrix(pool: PgPool) {
             }
         }
     }
-    let attempts: Vec<(String, String, bool)> =
-        sqlx::query_as("SELECT email, client_addr, succeeded FROM sign_in_attempts ORDER BY id")
-            .fetch_all(&pool)
+    failures
+}
+
+/// Lists whose rows are checked, not only their status: a 200 that carries
+/// another project's rows would otherwise pass.
+const ROW_CHECKED: &[&str] = &[
+    "/api/list_documents",
+    "/api/search_documents",
+    "/api/project_activity",
+    "/api/list_jobs",
+    "/api/list_projects",
+];
+
+/// Checks that a list answered to `caller` holds only what they may see, and
+/// for the project lists, the fixture's own rows.
+async fn rows_are_the_callers(
+    pool: &PgPool,
+    path: &str,
+    body: &serde_json::Value,
+    f: &Fixture,
+    caller: Option<Uuid>,
+) -> Result<(), String> {
+    let strings = |items: &serde_json::Value, key: &str| -> Vec<String> {
+        items
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .filter_map(|row| row[key].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let only = |found: Vec<String>, wanted: Uuid, what: &str| -> Result<(), String> {
+        let wanted = wanted.to_string();
+        if found.is_empty() {
+            return Err(format!("no {what} rows; expected the fixture's"));
+        }
+        match found.iter().find(|id| **id != wanted) {
+            Some(other) => Err(format!("a {what} row of {other}, not {wanted}")),
+            None => Ok(()),
+        }
+    };
+    match path {
+        "/api/list_documents" => only(
+            strings(&body["documents"], "project_id"),
+            f.project,
+            "document",
+        ),
+        "/api/search_documents" => {
+            only(strings(&body["hits"], "document_id"), f.document, "search")
+        }
+        "/api/project_activity" => {
+            let foreign: Vec<String> = strings(body, "href")
+                .into_iter()
+                .filter(|href| {
+                    href.starts_with("/projects/")
+                        && !href.starts_with(&format!("/projects/{}", f.project))
+                })
+                .collect();
+            if foreign.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("activity of other projects: {foreign:?}"))
+            }
+        }
+        "/api/list_jobs" | "/api/list_projects" => {
+            let (ids, table) = if path == "/api/list_jobs" {
+                (strings(body, "id"), "jobs")
+            } else {
+                (strings(&body["projects"], "id"), "projects")
+            };
+            let ids: Vec<Uuid> = ids.iter().filter_map(|id| id.parse().ok()).collect();
+            let caller = caller.ok_or("an anonymous caller got a list")?;
+            // What the caller may see: admins everything; others their own
+            // projects, those shared with them, and their own project-less jobs.
+            let project = if table == "jobs" {
+                "t.project_id"
+            } else {
+                "t.id"
+            };
+            let own_outside = if table == "jobs" {
+                "(t.project_id IS NULL AND t.owner_id = $2)"
+            } else {
+                "false"
+            };
+            let sql = format!(
+                "SELECT count(*) FROM {table} t WHERE t.id = ANY($1) AND NOT (
+                     (SELECT role = 'admin' FROM users WHERE id = $2) OR {own_outside}
+                     OR EXISTS (SELECT 1 FROM projects p WHERE p.id = {project} AND p.owner_id = $2)
+                     OR EXISTS (SELECT 1 FROM project_members m
+                                WHERE m.project_id = {project} AND m.user_id = $2))"
+            );
+            let foreign: i64 = sqlx::query_scalar(&sql)
+                .bind(&ids)
+                .bind(caller)
+                .fetch_one(pool)
+                .await
+                .expect("visibility");
+            if foreign > 0 {
+                return Err(format!("{foreign} {table} the caller may not see"));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A read-write API token (each caller mints their own with their session).
+async fn read_write_token(app: &Router, cookie: &str) -> Option<String> {
+    let response = app
+        .clone()
+        .oneshot(form(
+            "/api/create_api_token",
+            "name=matrix&days=1&scope=read_write",
+            Some(cookie),
+        ))
+        .await
+        .expect("infallible");
+    if response.status() != http::StatusCode::OK {
+        return None;
+    }
+    let body: serde_json::Value =
+        serde_json::from_str(&common::body_text(response).await).expect("json");
+    body["token"].as_str().map(str::to_owned)
+}
+
+/// The same matrix, every signed-in caller calling with an API token instead
+/// of a session: a token acts for its user and no more (and mints nothing).
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn api_token_callers_follow_the_matrix(pool: PgPool) {
+    let app = app(pool.clone());
+    let people = people(&app, &pool).await;
+    let mut tokens = Vec::new();
+    for cookie in &people.cookies {
+        tokens.push(match cookie {
+            Some(cookie) => Some(read_write_token(&app, cookie).await.expect("token")),
+            None => None,
+        });
+    }
+    let failures = follow_matrix(&app, &pool, &people, &Credentials::Bearer(tokens)).await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The plain routes beside the server functions, as each caller: the upload
+/// (by session and by API token), a file link made for the caller (checked
+/// when used, so it opens only what the caller may read), and the job event
+/// stream.
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn the_upload_file_and_event_routes_follow_the_matrix(pool: PgPool) {
+    use axum::body::Body;
+    use http::{Request, header};
+    let state = common::state(pool.clone());
+    let app = evistream::server::http::router(state.clone());
+    let people = people(&app, &pool).await;
+    let mut pdfs = evistream::demo::reports::demo_trial_reports()
+        .into_iter()
+        .map(|report| report.bytes);
+    let (by_session, by_token) = (pdfs.next().expect("pdf"), pdfs.next().expect("pdf"));
+    let stored = std::env::temp_dir().join(format!("evistream-matrix-{}.pdf", Uuid::new_v4()));
+    std::fs::write(&stored, &by_session).expect("file");
+    const UPLOAD: [u16; 7] = [401, 404, 404, 403, 201, 201, 201];
+    const FILE: [u16; 7] = [404, 404, 404, 200, 200, 200, 200];
+    const EVENTS: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
+    let mut failures = Vec::new();
+    for caller in 0..CALLERS.len() {
+        let f = fixture(&pool, &people).await;
+        let who = CALLERS[caller];
+        let upload = |bytes: &[u8], credential: Option<(http::HeaderName, String)>| {
+            let mut request = Request::post(format!(
+                "/api/projects/{}/documents?name=new.pdf",
+                f.project
+            ))
+            .header(header::CONTENT_TYPE, "application/pdf");
+            if let Some((name, value)) = credential {
+                request = request.header(name, value);
+            }
+            request.body(Body::from(bytes.to_vec())).expect("request")
+        };
+        let cookie = people.cookies[caller]
+            .clone()
+            .map(|cookie| (header::COOKIE, cookie));
+        let status = app
+            .clone()
+            .oneshot(upload(&by_session, cookie))
             .await
-            .expect("attempts");
-    assert!(failures.is_empty(), "{}\n{attempts:?}", failures.join("\n"));
+            .expect("infallible")
+            .status()
+            .as_u16();
+        if status != UPLOAD[caller] {
+            failures.push(format!(
+                "upload as {who}: expected {}, got {status}",
+                UPLOAD[caller]
+            ));
+        }
+        if let Some(cookie) = &people.cookies[caller] {
+            let token = read_write_token(&app, cookie).await.expect("token");
+            let bearer = Some((header::AUTHORIZATION, format!("Bearer {token}")));
+            let status = app
+                .clone()
+                .oneshot(upload(&by_token, bearer))
+                .await
+                .expect("infallible")
+                .status()
+                .as_u16();
+            if status != UPLOAD[caller] {
+                failures.push(format!(
+                    "upload as {who} (API token): expected {}, got {status}",
+                    UPLOAD[caller]
+                ));
+            }
+        }
+
+        // A file link made for this caller (the anonymous one: for an
+        // account that does not exist) opens the file only if they may read it.
+        let key: String = sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
+            .bind(f.document)
+            .fetch_one(&pool)
+            .await
+            .expect("key");
+        state
+            .documents
+            .storage
+            .put_file(&key, &stored)
+            .await
+            .expect("stored");
+        let claims = evistream::documents::server::FileClaims {
+            aud: evistream::auth::tokens::FILE_LINK_AUDIENCE.to_owned(),
+            sub: people.ids[caller].unwrap_or_else(Uuid::new_v4),
+            doc: f.document,
+            inline: true,
+            exp: chrono::Utc::now().timestamp() + 60,
+        };
+        let link = evistream::auth::tokens::sign_file_link(&state.platform.token_keys, &claims)
+            .expect("link");
+        let response = common::get(&app, &format!("/files/{link}")).await;
+        let status = response.status().as_u16();
+        if status != FILE[caller] {
+            failures.push(format!(
+                "file link as {who}: expected {}, got {status}",
+                FILE[caller]
+            ));
+        } else if status == 200 {
+            let served = axum::body::to_bytes(response.into_body(), 10 << 20)
+                .await
+                .expect("body");
+            if served.as_ref() != by_session.as_slice() {
+                failures.push(format!("file link as {who}: other bytes served"));
+            }
+        }
+
+        let mut request = Request::get(evistream::jobs::api::JOB_EVENTS_PATH);
+        if let Some(cookie) = &people.cookies[caller] {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let status = app
+            .clone()
+            .oneshot(request.body(Body::empty()).expect("request"))
+            .await
+            .expect("infallible")
+            .status()
+            .as_u16();
+        if status != EVENTS[caller] {
+            failures.push(format!(
+                "event stream as {who}: expected {}, got {status}",
+                EVENTS[caller]
+            ));
+        }
+    }
+    let _ = std::fs::remove_file(&stored);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -830,3 +830,222 @@ async fn registrations_from_one_address_are_throttled(pool: PgPool) {
         .expect("count");
     assert_eq!(accounts, limit, "the taken one plus {} new", limit - 1);
 }
+
+/// A crash between storing an upload and committing its row leaves a file no
+/// document names. The hourly sweep removes such files once they are older
+/// than its minimum age, and keeps named files and young ones (an upload
+/// still in flight).
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn the_sweep_removes_old_files_no_document_names(pool: PgPool) {
+    use evistream::platform::storage::Storage;
+    let root = std::env::temp_dir().join(format!("evistream-sweep-{}", Uuid::new_v4()));
+    let storage = Storage::local(&root);
+    let owner = common::create_account(&pool, "sweep@example.org", PASSWORD, Role::User).await;
+    let project: Uuid =
+        sqlx::query_scalar("INSERT INTO projects (owner_id, name) VALUES ($1, 'p') RETURNING id")
+            .bind(owner)
+            .fetch_one(&pool)
+            .await
+            .expect("project");
+    let source = root.with_extension("src");
+    std::fs::write(&source, b"%PDF-1.4 stand-in bytes").expect("source");
+    let named = format!("projects/{project}/{}.pdf", Uuid::new_v4());
+    let orphan_old = format!("projects/{project}/{}.pdf", Uuid::new_v4());
+    let orphan_young = format!("projects/{project}/{}.pdf", Uuid::new_v4());
+    let partial_old = format!("projects/{}/{}.partial", Uuid::new_v4(), Uuid::new_v4());
+    for key in [&named, &orphan_old, &orphan_young, &partial_old] {
+        storage.put_file(key, &source).await.expect("stored");
+    }
+    sqlx::query(
+        "INSERT INTO documents (project_id, original_name, storage_key, sha256, size_bytes)
+         VALUES ($1, 'kept.pdf', $2, 'abc', 23)",
+    )
+    .bind(project)
+    .bind(&named)
+    .execute(&pool)
+    .await
+    .expect("document");
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    for key in [&named, &orphan_old, &partial_old] {
+        std::fs::File::options()
+            .write(true)
+            .open(root.join(key))
+            .and_then(|file| file.set_modified(two_hours_ago))
+            .expect("aged");
+    }
+
+    let removed = evistream::documents::server::sweep_orphan_files(
+        &pool,
+        &storage,
+        Duration::from_secs(3600),
+    )
+    .await
+    .expect("sweep");
+    assert_eq!(removed, 2, "the old orphan and the old partial copy");
+    assert!(
+        storage.exists(&named).await.expect("named"),
+        "a named file was removed"
+    );
+    assert!(
+        storage.exists(&orphan_young).await.expect("young"),
+        "an upload still in flight was removed"
+    );
+    assert!(!storage.exists(&orphan_old).await.expect("old"));
+    assert!(!storage.exists(&partial_old).await.expect("partial"));
+    // A second pass has nothing left to do.
+    let again = evistream::documents::server::sweep_orphan_files(
+        &pool,
+        &storage,
+        Duration::from_secs(3600),
+    )
+    .await
+    .expect("sweep");
+    assert_eq!(again, 0);
+    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_file(&source);
+}
+
+/// Reads are bounded: a project's document list comes a page of 100 at a
+/// time with the total, and a document's text a window of 20 pages (the
+/// window holding the page asked for), so neither the answer nor the
+/// server-rendered page grows with the project or the document.
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn document_lists_and_page_text_come_a_page_at_a_time(pool: PgPool) {
+    let app = common::app(pool.clone());
+    let (owner, cookie) = user(&app, &pool, "pages@example.org").await;
+    let project = evistream::projects::server::create(&pool, owner, "Big", "")
+        .await
+        .expect("project");
+    sqlx::query(
+        r#"INSERT INTO documents (project_id, original_name, storage_key, sha256, size_bytes, created_at)
+           SELECT $1, 'paper ' || n || '.pdf', 'projects/' || $1 || '/' || n || '.pdf', 'sha' || n, 10,
+                  now() - make_interval(secs => n)
+           FROM generate_series(1, 250) AS n"#,
+    )
+    .bind(project)
+    .execute(&pool)
+    .await
+    .expect("documents");
+    let list = |page: &str| {
+        common::form_request(
+            "/api/list_documents",
+            &format!("project_id={project}{page}"),
+            Some(&cookie),
+        )
+    };
+    let first = json(call(&app, list("")).await).await;
+    assert_eq!(first["total"], 250);
+    assert_eq!(first["documents"].as_array().map(Vec::len), Some(100));
+    assert_eq!(
+        first["documents"][0]["original_name"], "paper 1.pdf",
+        "newest first"
+    );
+    let third = json(call(&app, list("&page=3")).await).await;
+    assert_eq!(third["documents"].as_array().map(Vec::len), Some(50));
+    assert_eq!(third["documents"][49]["original_name"], "paper 250.pdf");
+    let beyond = json(call(&app, list("&page=9")).await).await;
+    assert_eq!(beyond["documents"].as_array().map(Vec::len), Some(0));
+
+    let document: Uuid = sqlx::query_scalar(
+        "UPDATE documents SET status = 'ready', page_count = 45
+         WHERE original_name = 'paper 7.pdf' RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("document");
+    sqlx::query(
+        "INSERT INTO document_pages (document_id, page_number, markdown)
+         SELECT $1, n, 'Text of page ' || n FROM generate_series(1, 45) AS n",
+    )
+    .bind(document)
+    .execute(&pool)
+    .await
+    .expect("pages");
+    let detail = |page: &str| {
+        common::form_request(
+            "/api/get_document",
+            &format!("id={document}{page}"),
+            Some(&cookie),
+        )
+    };
+    let numbers = |body: &serde_json::Value| -> Vec<i64> {
+        body["pages"]
+            .as_array()
+            .expect("pages")
+            .iter()
+            .filter_map(|page| page["number"].as_i64())
+            .collect()
+    };
+    let opening = json(call(&app, detail("")).await).await;
+    assert_eq!(opening["stored_pages"], 45);
+    assert_eq!(numbers(&opening), (1..=20).collect::<Vec<_>>());
+    let late = json(call(&app, detail("&page=44")).await).await;
+    assert_eq!(numbers(&late), (41..=45).collect::<Vec<_>>());
+    assert_eq!(late["pages"][0]["markdown"], "Text of page 41");
+    let middle = json(call(&app, detail("&page=21")).await).await;
+    assert_eq!(numbers(&middle), (21..=40).collect::<Vec<_>>());
+}
+
+/// Sharing has to say when no account has an address, so naming unknown
+/// addresses is limited per user: past the limit every share answers 429
+/// (known addresses too, or the difference would still tell), parallel
+/// attempts cannot overshoot, and another user is not affected.
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn sharing_cannot_be_used_to_list_accounts(pool: PgPool) {
+    let app = common::app(pool.clone());
+    let (owner, cookie) = user(&app, &pool, "lister@example.org").await;
+    let (other, other_cookie) = user(&app, &pool, "other@example.org").await;
+    common::create_account(&pool, "known@example.org", PASSWORD, Role::User).await;
+    let project = evistream::projects::server::create(&pool, owner, "Shared", "")
+        .await
+        .expect("project");
+    let other_project = evistream::projects::server::create(&pool, other, "Other", "")
+        .await
+        .expect("project");
+    let share = |cookie: &str, project: Uuid, email: &str| {
+        common::form_request(
+            "/api/share_project",
+            &format!(
+                "id={project}&email={}&role=viewer",
+                email.replace('@', "%40")
+            ),
+            Some(cookie),
+        )
+    };
+    let limit = evistream::projects::server::UNKNOWN_SHARES_PER_HOUR as usize;
+    let attempts = futures::future::join_all((0..limit + 5).map(|n| {
+        call(
+            &app,
+            share(&cookie, project, &format!("guess{n}@example.org")),
+        )
+    }))
+    .await;
+    let refused = attempts
+        .iter()
+        .filter(|response| response.status() == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    let answered = attempts
+        .iter()
+        .filter(|response| response.status() == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    assert_eq!(
+        (answered, refused),
+        (limit, 5),
+        "exactly the limit is answered"
+    );
+    let known = call(&app, share(&cookie, project, "known@example.org")).await;
+    assert_eq!(known.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(known.headers().contains_key(header::RETRY_AFTER));
+    let members: i64 = sqlx::query_scalar("SELECT count(*) FROM project_members")
+        .fetch_one(&pool)
+        .await
+        .expect("members");
+    assert_eq!(members, 0, "a refused share changes nothing");
+    // Another user's sharing is not affected.
+    let theirs = call(
+        &app,
+        share(&other_cookie, other_project, "known@example.org"),
+    )
+    .await;
+    assert_eq!(theirs.status(), StatusCode::OK);
+}

@@ -324,3 +324,63 @@ async fn invalid_payloads_fail_without_retrying(pool: PgPool) {
             .contains("payload is not valid")
     );
 }
+
+/// One project's batch must not make another project's work wait behind all
+/// of it: with a single worker, the second project's jobs are interleaved
+/// with the first project's batch instead of running after it.
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_batch_in_one_project_does_not_starve_another(pool: PgPool) {
+    create_effects_table(&pool).await;
+    let owner: Uuid = sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash) VALUES ('fair@example.org', 'x') RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("user");
+    let mut projects = Vec::new();
+    for name in ["batch", "single"] {
+        let id: Uuid = sqlx::query_scalar(
+            "INSERT INTO projects (owner_id, name) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(owner)
+        .bind(name)
+        .fetch_one(&pool)
+        .await
+        .expect("project");
+        projects.push(id);
+    }
+    let (batch, single) = (projects[0], projects[1]);
+    let mut ids = Vec::new();
+    for project in [batch, batch, batch, batch, single, single] {
+        let mut tx = pool.begin().await.expect("begin");
+        let mut job = NewJob::new(diagnostic::KIND, serde_json::json!(payload(1, 20)));
+        job.owner_id = Some(owner);
+        job.project_id = Some(project);
+        ids.push(jobs::enqueue(&mut tx, job).await.expect("enqueue"));
+        tx.commit().await.expect("commit");
+    }
+    let shutdown = CancellationToken::new();
+    let workers = start_workers(&pool, fast_settings(1), &shutdown);
+    for id in &ids {
+        wait_for(&pool, *id, JobStatus::Succeeded, Duration::from_secs(30)).await;
+    }
+    shutdown.cancel();
+    workers.stop(Duration::from_secs(5)).await;
+
+    let order: Vec<Uuid> =
+        sqlx::query_scalar("SELECT project_id FROM jobs ORDER BY started_at, id")
+            .fetch_all(&pool)
+            .await
+            .expect("order");
+    let first_single = order.iter().position(|p| *p == single).expect("ran");
+    let last_single = order.iter().rposition(|p| *p == single).expect("ran");
+    let last_batch = order.iter().rposition(|p| *p == batch).expect("ran");
+    assert_eq!(
+        first_single, 1,
+        "the other project's first job waited behind the batch: {order:?}"
+    );
+    assert!(
+        last_single < last_batch,
+        "the other project's jobs all ran after the batch: {order:?}"
+    );
+}

@@ -60,7 +60,9 @@ fn AskView(project: Uuid, name: String, can_ask: bool) -> impl IntoView {
     let streaming = RwSignal::new(None::<String>);
     let refresh = RwSignal::new(0u32);
     let history = Resource::new(move || refresh.get(), move |_| list_questions(project));
-    let documents = Resource::new(|| (), move |_| list_documents(project));
+    // The picker offers the newest documents (one list page); a question
+    // over every document needs no picking.
+    let documents = Resource::new(|| (), move |_| list_documents(project, None));
     let ask = move |text: String, scope: Vec<Uuid>| {
         asking.set(true);
         let ids = scope
@@ -124,7 +126,7 @@ fn AskView(project: Uuid, name: String, can_ask: bool) -> impl IntoView {
                                 if n == 0 { "Over every document".to_owned() } else { format!("Over {n} chosen documents") }
                             }}</summary>
                             <Transition fallback=|| ()>
-                                {move || documents.get().map(|list| list.unwrap_or_default().into_iter()
+                                {move || documents.get().map(|list| list.map(|list| list.documents).unwrap_or_default().into_iter()
                                     .filter(|d| d.status == "ready")
                                     .map(|d| {
                                         let id = d.id;
@@ -360,9 +362,9 @@ pub fn CitationPage() -> impl IntoView {
         .with_untracked(|q| q.get("page").and_then(|p| p.parse::<i32>().ok()))
         .unwrap_or(1);
     let quote = query.with_untracked(|q| q.get("quote")).unwrap_or_default();
-    let detail = Resource::new(document, |id| async move {
+    let detail = Resource::new(document, move |id| async move {
         match id {
-            Some(id) => get_document(id).await,
+            Some(id) => get_document(id, Some(page)).await,
             None => Err(AppError::not_found("document")),
         }
     });
@@ -385,7 +387,7 @@ pub fn CitationPage() -> impl IntoView {
                         <section class="panel">
                             <h1>{doc.title.clone().unwrap_or_else(|| doc.original_name.clone())}</h1>
                             <blockquote data-testid="cited-quote">{quote.clone()}</blockquote>
-                            <p><a href=format!("/projects/{project}/documents/{}#page-{page}", doc.id)>"Open the document's text"</a></p>
+                            <p><a href=format!("/projects/{project}/documents/{}?page={page}#page-{page}", doc.id)>"Open the document's text"</a></p>
                             <PdfView
                                 url=detail.view_url.clone()
                                 start_page=page

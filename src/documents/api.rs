@@ -39,6 +39,37 @@ pub struct DocumentPage {
     pub markdown: String,
 }
 
+/// How many pages of text one document view carries. A paper fits in one;
+/// a 400-page report is shown a window at a time, so neither the answer nor
+/// the server-rendered page grows with the document.
+pub const PAGES_PER_VIEW: i32 = 20;
+
+/// The first page of the window of [`PAGES_PER_VIEW`] pages that holds `page`
+/// (windows are 1–20, 21–40, …, so links to a page stay stable).
+pub fn page_window_start(page: i32) -> i32 {
+    ((page.max(1) - 1) / PAGES_PER_VIEW) * PAGES_PER_VIEW + 1
+}
+
+/// How many documents one page of a project's list carries.
+pub const DOCUMENTS_PER_PAGE: u32 = 100;
+
+/// One page of a project's documents, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentList {
+    pub documents: Vec<DocumentSummary>,
+    /// All of the project's documents, on every page.
+    pub total: i64,
+    /// 1-based.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl DocumentList {
+    pub fn page_count(&self) -> u32 {
+        (self.total.max(1) as u32).div_ceil(self.page_size.max(1))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentDetail {
     pub document: DocumentSummary,
@@ -51,7 +82,10 @@ pub struct DocumentDetail {
     pub pages: Vec<DocumentPage>,
     pub can_edit: bool,
     /// A short-lived same-origin link that shows the PDF in the browser.
+    /// The window of pages asked for (at most [`PAGES_PER_VIEW`]).
     pub view_url: String,
+    /// How many pages of text are stored in all.
+    pub stored_pages: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,19 +179,22 @@ pub struct ActivityItem {
 }
 
 #[server(prefix = "/api", endpoint = "list_documents")]
-pub async fn list_documents(project_id: Uuid) -> Result<Vec<DocumentSummary>, AppError> {
+pub async fn list_documents(project_id: Uuid, page: Option<u32>) -> Result<DocumentList, AppError> {
     let result = async {
+/// One page (1-based, the first when not given) of a project's documents.
         let (state, _user) =
             super::server::caller_for_project(project_id, crate::auth::authz::Action::View).await?;
-        super::server::list(&state.db, project_id).await
+        super::server::list_page(&state.db, project_id, page.unwrap_or(1), DOCUMENTS_PER_PAGE).await
     }
     .await;
     crate::error::with_http_status(result)
 }
 
 #[server(prefix = "/api", endpoint = "get_document")]
-pub async fn get_document(id: Uuid) -> Result<DocumentDetail, AppError> {
+pub async fn get_document(id: Uuid, page: Option<i32>) -> Result<DocumentDetail, AppError> {
     let result = async {
+/// A document with the window of [`PAGES_PER_VIEW`] pages of text that holds
+/// `page` (the first window when not given).
         let (state, user, relation) =
             super::server::caller_for_document(id, crate::auth::authz::Action::View).await?;
         let can_edit = crate::auth::authz::decide(
@@ -166,7 +203,16 @@ pub async fn get_document(id: Uuid) -> Result<DocumentDetail, AppError> {
             crate::auth::authz::Action::EditContent,
         )
         .is_ok();
-        super::server::detail(&state, &super::server::services()?, user.id, id, can_edit).await
+        let first_page = page_window_start(page.unwrap_or(1));
+        super::server::detail(
+            &state,
+            &super::server::services()?,
+            user.id,
+            id,
+            can_edit,
+            first_page,
+        )
+        .await
     }
     .await;
     crate::error::with_http_status(result)

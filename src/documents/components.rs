@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::ui::interval::every;
 
 use super::api::{
-    DeleteDocument, DocumentDetail, DocumentSummary, HIT_END, HIT_START, ReconvertDocument,
+    DeleteDocument, DocumentDetail, DocumentList, DocumentSummary, HIT_END, PAGES_PER_VIEW, HIT_START, ReconvertDocument,
     SearchResults, document_download_link, failure_explanation, failure_is_permanent, get_document,
     group_hits, list_documents, project_activity, search_documents, search_summary, sentence,
 };
@@ -217,7 +217,7 @@ fn upload_summary(states: &[UploadState], documents: &[DocumentSummary]) -> Stri
 fn UploadArea(
     project: Uuid,
     uploaded: Callback<()>,
-    documents: Resource<Result<Vec<DocumentSummary>, AppError>>,
+    documents: Resource<Result<DocumentList, AppError>>,
 ) -> impl IntoView {
     let items = RwSignal::new(Vec::<UploadItem>::new());
     let next_key = StoredValue::new(0usize);
@@ -294,7 +294,11 @@ fn UploadArea(
         if states.is_empty() {
             return None;
         }
-        let list = documents.get().and_then(Result::ok).unwrap_or_default();
+        let list = documents
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.documents)
+            .unwrap_or_default();
         Some(upload_summary(&states, &list))
     };
 
@@ -386,7 +390,11 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
 #[component]
 pub fn ProjectDocuments(project: Uuid, can_edit: bool) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let documents = Resource::new(move || refresh.get(), move |_| list_documents(project));
+    let page = RwSignal::new(1u32);
+    let documents = Resource::new(
+        move || (refresh.get(), page.get()),
+        move |(_, page)| list_documents(project, Some(page)),
+    );
     // Conversions finish in the background: the list is read again when one
     // of this project's jobs starts or ends (the job event stream), and
     // after a reconnection, which may have missed some.
@@ -410,10 +418,29 @@ pub fn ProjectDocuments(project: Uuid, can_edit: bool) -> impl IntoView {
                     documents
                         .get()
                         .map(|result| match result {
-                            Ok(list) if list.is_empty() => {
+                            Ok(list) if list.documents.is_empty() && list.page == 1 => {
                                 view! { <p class="empty-state">"No documents yet."</p> }.into_any()
                             }
-                            Ok(list) => view! { <DocumentTable project list /> }.into_any(),
+                            Ok(list) => {
+                                let pages = list.page_count();
+                                let current = list.page;
+                                view! {
+                                    <DocumentTable project list=list.documents />
+                                    {(pages > 1)
+                                        .then(|| {
+                                            view! {
+                                                <nav class="pager" aria-label="Document list pages">
+                                                    <button type="button" class="button button-secondary" disabled=current <= 1
+                                                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
+                                                    <span>{format!("Page {current} of {pages} ({} documents)", list.total)}</span>
+                                                    <button type="button" class="button button-secondary" disabled=current >= pages
+                                                        on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                                                </nav>
+                                            }
+                                        })}
+                                }
+                                    .into_any()
+                            }
                             Err(err) => {
                                 view! { <p class="status-bad" role="alert">{sentence(&err.to_string())}</p> }.into_any()
                             }
@@ -690,13 +717,22 @@ pub fn DocumentPage() -> impl IntoView {
     let passage = leptos_router::hooks::use_query_map()
         .with_untracked(|query| query.get("passage"))
         .and_then(|raw| parse_passage(&raw));
+    // Which window of pages to show: `?page=N` names a page, else the
+    // passage's page, else the first window.
+    let query = leptos_router::hooks::use_query_map();
+    let passage_page = passage.as_ref().map(|(page, _)| *page);
+    let page = move || {
+        query
+            .with(|q| q.get("page").and_then(|raw| raw.parse::<i32>().ok()))
+            .or(passage_page)
+    };
     let reconvert = ServerAction::<ReconvertDocument>::new();
     let refresh = RwSignal::new(0u32);
     let detail = Resource::new(
-        move || (id(), reconvert.version().get(), refresh.get()),
-        |(id, _, _)| async move {
+        move || (id(), page(), reconvert.version().get(), refresh.get()),
+        |(id, page, _, _)| async move {
             match id {
-                Some(id) => get_document(id).await,
+                Some(id) => get_document(id, page).await,
                 None => Err(AppError::not_found("document")),
             }
         },
@@ -897,7 +933,9 @@ fn DocumentView(
                             };
                             view! { <p class="empty-state">{message}</p> }.into_any()
                         } else {
-                            detail
+                            let (pager_top, pager_bottom) =
+                                (page_window_nav(&detail), page_window_nav(&detail));
+                            let pages = detail
                                 .pages
                                 .into_iter()
                                 .map(|page| {
@@ -914,8 +952,8 @@ fn DocumentView(
                                         </article>
                                     }
                                 })
-                                .collect_view()
-                                .into_any()
+                                .collect_view();
+                            view! { {pager_top} {pages} {pager_bottom} }.into_any()
                         }}
                     </section>
                     <section class="panel document-pdf" aria-label="Original PDF">
@@ -933,6 +971,40 @@ fn DocumentView(
 /// then converted again. The server checks it like any upload and that the
 /// caller may edit the project.
 #[component]
+/// Links to the previous and next windows of pages, when the document's text
+/// does not fit in one ("Pages 21–40 of 412"). Plain links: the window is in
+/// the address, so it survives a reload and works before hydration.
+fn page_window_nav(detail: &DocumentDetail) -> Option<AnyView> {
+    let first = detail.pages.first()?.number;
+    let last = detail.pages.last()?.number;
+    let total = detail.stored_pages;
+    if total <= PAGES_PER_VIEW {
+        return None;
+    }
+    let base = format!(
+        "/projects/{}/documents/{}",
+        detail.document.project_id, detail.document.id
+    );
+    let previous = (first > 1).then(|| {
+        let to = (first - PAGES_PER_VIEW).max(1);
+        view! { <a class="button button-secondary" href=format!("{base}?page={to}#page-{to}")>"Previous pages"</a> }
+    });
+    let next = (last < total).then(|| {
+        let to = last + 1;
+        view! { <a class="button button-secondary" href=format!("{base}?page={to}#page-{to}")>"Next pages"</a> }
+    });
+    Some(
+        view! {
+            <nav class="pager" aria-label="Pages of text">
+                {previous}
+                <span>{format!("Pages {first}–{last} of {total}")}</span>
+                {next}
+            </nav>
+        }
+        .into_any(),
+    )
+}
+
 fn ReplaceFile(project: Uuid, id: Uuid, replaced: Callback<()>) -> impl IntoView {
     let upload = RwSignal::new(None::<UploadItem>);
     let on_pick = move |event: leptos::ev::Event| {

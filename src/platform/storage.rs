@@ -265,6 +265,62 @@ impl Storage {
         }
     }
 
+    /// The keys under `prefix` whose objects were last written more than
+    /// `min_age` ago, for the orphan sweep. The age keeps an upload whose
+    /// row is not yet committed out of the list.
+    pub async fn keys_older_than(
+        &self,
+        prefix: &str,
+        min_age: Duration,
+    ) -> Result<Vec<String>, AppError> {
+        let prefix = checked_key(prefix)?.trim_end_matches('/').to_owned() + "/";
+        let cutoff = std::time::SystemTime::now()
+            .checked_sub(min_age)
+            .unwrap_or(std::time::UNIX_EPOCH);
+        match &*self.backend {
+            Backend::Local { root } => {
+                let root = root.clone();
+                let listed = prefix.clone();
+                tokio::task::spawn_blocking(move || local_keys_older_than(&root, &listed, cutoff))
+                    .await
+                    .map_err(|err| AppError::internal(format!("listing stored files: {err}")))?
+                    .map_err(|err| storage_error("listing", &prefix, err))
+            }
+            Backend::S3 { client, bucket } => {
+                let cutoff = aws_sdk_s3::primitives::DateTime::from(cutoff);
+                let mut keys = Vec::new();
+                let mut continuation: Option<String> = None;
+                loop {
+                    let page = client
+                        .list_objects_v2()
+                        .bucket(bucket)
+                        .prefix(&prefix)
+                        .set_continuation_token(continuation.take())
+                        .send()
+                        .await
+                        .map_err(|err| {
+                            storage_error(
+                                "listing",
+                                &prefix,
+                                aws_sdk_s3::error::DisplayErrorContext(err),
+                            )
+                        })?;
+                    keys.extend(page.contents().iter().filter_map(|object| {
+                        let old = object.last_modified().is_some_and(|at| *at < cutoff);
+                        old.then(|| object.key().map(str::to_owned)).flatten()
+                    }));
+                    match page.next_continuation_token() {
+                        Some(token) if page.is_truncated() == Some(true) => {
+                            continuation = Some(token.to_owned())
+                        }
+                        _ => break,
+                    }
+                }
+                Ok(keys)
+            }
+        }
+    }
+
     /// A presigned GET link that downloads the object as `file_name`, valid
     /// for `ttl`; `None` for local storage (the app signs its own links).
     pub async fn presigned_download(
@@ -298,6 +354,42 @@ impl Storage {
             }
         }
     }
+}
+
+/// The local store's files under `prefix` (a folder of keys) modified
+/// before `cutoff`, as keys.
+fn local_keys_older_than(
+    root: &Path,
+    prefix: &str,
+    cutoff: std::time::SystemTime,
+) -> std::io::Result<Vec<String>> {
+    let mut keys = Vec::new();
+    let mut folders = vec![root.join(prefix)];
+    while let Some(folder) = folders.pop() {
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(err) => return Err(err),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                folders.push(entry.path());
+            } else if kind.is_file() && entry.metadata()?.modified()? < cutoff {
+                let path = entry.path();
+                if let Some(key) = path
+                    .strip_prefix(root)
+                    .ok()
+                    .and_then(|relative| relative.to_str())
+                {
+                    keys.push(key.to_owned());
+                }
+            }
+        }
+    }
+    keys.sort();
+    Ok(keys)
 }
 
 /// A `Content-Disposition` value that carries any file name safely: an ASCII

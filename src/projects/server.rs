@@ -265,6 +265,10 @@ pub async fn update(
     Ok(())
 }
 
+/// How many addresses without an account one user may try to share with
+/// in an hour.
+pub const UNKNOWN_SHARES_PER_HOUR: i64 = 20;
+
 pub async fn share(
     pool: &PgPool,
     actor: &SignedInUser,
@@ -273,14 +277,54 @@ pub async fn share(
     role: &str,
     client_addr: &str,
 ) -> Result<(), AppError> {
+    // Sharing must say when no account has the address (the owner has to
+    // know), so each user may name only so many unknown addresses an hour:
+    // the answer cannot be used to list who has an account. Counted and
+    // recorded under a per-user lock, so parallel attempts cannot overshoot.
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('share-unknown:' || $1::text, 0))",
+        actor.id.to_string()
+    )
+    .execute(&mut *tx)
+    .await?;
+    let unknown_lately = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM audit_log
+           WHERE actor_id = $1 AND action = 'project_share_unknown'
+             AND at > now() - interval '1 hour'"#,
+        actor.id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if unknown_lately >= UNKNOWN_SHARES_PER_HOUR {
+        tracing::warn!(user = %actor.id, project = %id, "sharing refused: too many addresses without an account");
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: 3600,
+        });
+    }
     let member = sqlx::query!(
         "SELECT u.id, (p.owner_id = u.id) AS \"is_owner!\" FROM users u, projects p WHERE u.email = $1 AND p.id = $2",
         email.as_str(),
         id
     )
-    .fetch_optional(pool)
-    .await?
-    .ok_or_else(|| AppError::invalid("email", "no account has this email address"))?;
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(member) = member else {
+        sqlx::query!(
+            "INSERT INTO audit_log (actor_id, action, target, client_addr) VALUES ($1, 'project_share_unknown', $2, $3)",
+            actor.id,
+            id.to_string(),
+            client_addr
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::invalid(
+            "email",
+            "no account has this email address",
+        ));
+    };
+    tx.commit().await?;
     if member.is_owner {
         return Err(AppError::invalid("email", "this is the project's owner"));
     }

@@ -253,11 +253,11 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
 
     let config = Arc::new(config);
     crate::auth::session::spawn_expired_deletion(pool.clone());
-    crate::server::wiring::spawn_pruning(pool.clone(), config.job_retention);
     let storage = crate::platform::storage::Storage::from_config(&config.storage)
         .await
         .context("setting up file storage")?;
     tracing::info!(storage = %storage.describe(), "file storage ready");
+    crate::server::wiring::spawn_pruning(pool.clone(), storage.clone(), config.job_retention);
     let child_exe = std::env::current_exe().context("locating this program for PDF children")?;
     let documents = crate::documents::server::DocumentServices::new(&config, storage, child_exe);
     let extraction = crate::extraction::run_job::ExtractionServices::from_config(&config)

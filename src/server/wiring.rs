@@ -8,6 +8,11 @@ use crate::config::Config;
 use crate::documents::server::DocumentServices;
 use crate::extraction::run_job::ExtractionServices;
 use crate::platform::jobs::worker::Registry;
+use crate::platform::storage::Storage;
+
+/// How old a stored file with no document row must be before the sweep
+/// removes it: far longer than any upload takes to commit its row.
+const ORPHAN_MIN_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Every job kind this binary can run: each feature registers its own.
 pub fn registry(
@@ -26,8 +31,10 @@ pub fn registry(
 }
 
 /// Every hour: deletes finished jobs older than `retention` (their logs go
-/// with them) and sign-in attempts older than a day.
-pub fn spawn_pruning(pool: PgPool, retention: std::time::Duration) {
+/// with them), sign-in attempts older than a day, and stored files that no
+/// document names (left by a crash between storing and committing), once
+/// they are an hour old.
+pub fn spawn_pruning(pool: PgPool, storage: Storage, retention: std::time::Duration) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -39,6 +46,13 @@ pub fn spawn_pruning(pool: PgPool, retention: std::time::Duration) {
             }
             if let Err(err) = crate::auth::server::prune_sign_in_attempts(&pool).await {
                 tracing::warn!(error = %err, "could not prune sign-in attempts");
+            }
+            match crate::documents::server::sweep_orphan_files(&pool, &storage, ORPHAN_MIN_AGE)
+                .await
+            {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "removed stored files no document names"),
+                Err(err) => tracing::warn!(error = %err, "could not sweep orphaned stored files"),
             }
         }
     });

@@ -81,3 +81,31 @@ pub(super) async fn run_file_deletion(ctx: JobContext, storage: Storage) -> JobR
     ctx.log(&format!("deleted {total} stored file(s)")).await;
     Ok(())
 }
+
+/// Stored files older than `min_age` that no document names: what a crash
+/// between storing an upload and committing its row leaves behind. Removes
+/// them and says how many. The age keeps uploads still in flight safe.
+pub async fn sweep_orphan_files(
+    pool: &PgPool,
+    storage: &Storage,
+    min_age: Duration,
+) -> Result<usize, AppError> {
+    let keys = storage.keys_older_than("projects", min_age).await?;
+    let mut removed = 0;
+    for chunk in keys.chunks(1000) {
+        let named: std::collections::HashSet<String> = sqlx::query_scalar!(
+            "SELECT storage_key FROM documents WHERE storage_key = ANY($1)",
+            chunk
+        )
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect();
+        for key in chunk.iter().filter(|key| !named.contains(*key)) {
+            storage.delete(key).await?;
+            tracing::info!(storage.key = %key, "removed a stored file that no document names");
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}

@@ -16,8 +16,8 @@ use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
 use super::api::{
-    ActivityItem, DocumentDetail, DocumentPage, DocumentSummary, HIT_END, HIT_START, SearchHit,
-    SearchResults,
+    ActivityItem, DocumentDetail, DocumentList, DocumentPage, DocumentSummary, HIT_END, HIT_START,
+    PAGES_PER_VIEW, SearchHit, SearchResults,
 };
 use super::isolation::{self, ChildLimits};
 use super::pdf_text::{ConversionFailure, ConvertedDocument};
@@ -249,17 +249,39 @@ impl From<SummaryRow> for DocumentSummary {
     }
 }
 
-pub async fn list(pool: &PgPool, project: Uuid) -> Result<Vec<DocumentSummary>, AppError> {
+/// One page of a project's documents, newest first, with the total.
+pub async fn list_page(
+    pool: &PgPool,
+    project: Uuid,
+    page: u32,
+    page_size: u32,
+) -> Result<DocumentList, AppError> {
+    let page = page.max(1);
+    let offset = i64::from(page - 1) * i64::from(page_size);
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM documents WHERE project_id = $1"#,
+        project
+    )
+    .fetch_one(pool)
+    .await?;
     let rows = sqlx::query_as!(
         SummaryRow,
         r#"SELECT id, project_id, original_name, status, failure_reason, page_count, title,
                   year, size_bytes, created_at AS "created_at: DateTime<Utc>"
-           FROM documents WHERE project_id = $1 ORDER BY created_at DESC, original_name"#,
-        project
+           FROM documents WHERE project_id = $1 ORDER BY created_at DESC, original_name, id
+           LIMIT $2 OFFSET $3"#,
+        project,
+        i64::from(page_size),
+        offset
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    Ok(DocumentList {
+        documents: rows.into_iter().map(Into::into).collect(),
+        total,
+        page,
+        page_size,
+    })
 }
 
 pub async fn summary(db: impl sqlx::PgExecutor<'_>, id: Uuid) -> Result<DocumentSummary, AppError> {
@@ -290,6 +312,7 @@ pub async fn detail(
     user: Uuid,
     id: Uuid,
     can_edit: bool,
+    first_page: i32,
 ) -> Result<DocumentDetail, AppError> {
     let pool = &state.db;
     let document = summary(pool, id).await?;
@@ -304,10 +327,18 @@ pub async fn detail(
     let pages = sqlx::query_as!(
         DocumentPage,
         r#"SELECT page_number AS number, markdown FROM document_pages
-           WHERE document_id = $1 ORDER BY page_number"#,
-        id
+           WHERE document_id = $1 AND page_number >= $2 ORDER BY page_number LIMIT $3"#,
+        id,
+        first_page,
+        i64::from(PAGES_PER_VIEW)
     )
     .fetch_all(pool)
+    .await?;
+    let stored_pages = sqlx::query_scalar!(
+        r#"SELECT count(*)::int AS "n!" FROM document_pages WHERE document_id = $1"#,
+        id
+    )
+    .fetch_one(pool)
     .await?;
     let view_url = file_link(state, services, user, id, true)?;
     Ok(DocumentDetail {
@@ -320,6 +351,7 @@ pub async fn detail(
         conversion_ms: extra.conversion_ms,
         pages,
         can_edit,
+        stored_pages,
         view_url,
     })
 }

@@ -532,6 +532,12 @@ impl WorkerTask {
 
     /// Claims the next due job of a kind with room to run, or a running job
     /// whose worker went silent.
+    ///
+    /// Fair between projects: the job comes from the project (or, outside any
+    /// project, the owner) with the least work running or finished in the
+    /// last minute, and only then the oldest. A 500-file batch in one project
+    /// therefore does not make another project's single conversion wait for
+    /// all 500: each freed worker takes the less-served project's job first.
     async fn claim(&self) -> Result<Option<ClaimedJob>, sqlx::Error> {
         let kinds = self.counts.claimable(&self.registry);
         if kinds.is_empty() {
@@ -539,18 +545,26 @@ impl WorkerTask {
         }
         let stale_secs = self.settings.stale_after.as_secs_f64();
         let row = sqlx::query!(
-            r#"UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1,
+            r#"WITH served AS (
+                   SELECT coalesce(project_id, owner_id) AS party, count(*) AS recent
+                   FROM jobs
+                   WHERE status = 'running'
+                      OR (status IN ('succeeded', 'failed', 'cancelled')
+                          AND finished_at > now() - interval '1 minute')
+                   GROUP BY 1)
+               UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1,
                    heartbeat_at = now(), started_at = coalesce(started_at, now()),
                    updated_at = now()
                WHERE id = (
-                   SELECT id FROM jobs
-                   WHERE kind = ANY($2)
-                     AND ((status = 'queued' AND run_after <= now())
-                       OR (status = 'running'
-                           AND heartbeat_at < now() - make_interval(secs => $3::float8)))
-                   ORDER BY run_after, created_at
+                   SELECT job.id FROM jobs job
+                   LEFT JOIN served ON served.party = coalesce(job.project_id, job.owner_id)
+                   WHERE job.kind = ANY($2)
+                     AND ((job.status = 'queued' AND job.run_after <= now())
+                       OR (job.status = 'running'
+                           AND job.heartbeat_at < now() - make_interval(secs => $3::float8)))
+                   ORDER BY coalesce(served.recent, 0), job.run_after, job.created_at
                    LIMIT 1
-                   FOR UPDATE SKIP LOCKED)
+                   FOR UPDATE OF job SKIP LOCKED)
                RETURNING id, kind, payload, attempts, max_attempts"#,
             &*self.worker_id,
             &kinds,
