@@ -441,6 +441,8 @@ async fn deleting_a_document_or_project_removes_stored_files(pool: PgPool) {
 #[path = "common/corpus.rs"]
 mod corpus;
 use corpus::corpus_dir;
+#[path = "common/damaged.rs"]
+mod damaged;
 
 /// POSTs `bytes` to the upload route as the replacement of `document`'s file.
 async fn upload_replacement(
@@ -557,6 +559,60 @@ async fn a_failed_document_takes_a_new_file_in_its_place(pool: PgPool) {
         upload_replacement(&env, &env.cookie, Uuid::new_v4(), "other.pdf", demo_pdf(1)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(stored_files(root.path()).await.len(), 1);
+    env.stop().await;
+}
+
+/// A paper cut to a seventh of its bytes ends ready with what it holds, and
+/// its document and its page say that pages 5–10 could not be read.
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_truncated_paper_is_ready_and_says_which_pages_could_not_be_read(pool: PgPool) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let env = env(pool.clone(), local_services(root.path())).await;
+    let bytes =
+        damaged::truncated_to_a_seventh(&corpus_dir().join("papers/robotreviewer_example.pdf"));
+    let (status, body) = upload(&env, "cut short.pdf", bytes).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = document_id(&body);
+    let doc = converted(&pool, id, Duration::from_secs(120)).await;
+    assert_eq!(
+        (doc.status.as_str(), doc.page_count),
+        ("ready", Some(10)),
+        "{:?}",
+        doc.failure_reason
+    );
+    let detail = env
+        .app
+        .clone()
+        .oneshot(common::form_request(
+            "/api/get_document",
+            &format!("id={id}"),
+            Some(&env.cookie),
+        ))
+        .await
+        .expect("infallible");
+    assert_eq!(detail.status(), StatusCode::OK);
+    let detail: serde_json::Value =
+        serde_json::from_str(&common::body_text(detail).await).expect("json");
+    assert_eq!(
+        detail["unreadable_pages"],
+        serde_json::json!([5, 6, 7, 8, 9, 10])
+    );
+    let page = env
+        .app
+        .clone()
+        .oneshot(
+            Request::get(format!("/projects/{}/documents/{id}", env.project))
+                .header(header::COOKIE, &env.cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    let html = common::body_text(page).await;
+    assert!(
+        html.contains("Pages 5–10 could not be read"),
+        "the document page does not say which pages are missing"
+    );
     env.stop().await;
 }
 

@@ -77,6 +77,9 @@ pub struct DocumentDetail {
     pub authors: Vec<String>,
     pub doi: Option<String>,
     pub sha256: String,
+    /// Pages whose text could not be read (a damaged file): the document is
+    /// ready with the rest. Empty for a document read whole.
+    pub unreadable_pages: Vec<i32>,
     pub ocr_used: bool,
     pub conversion_ms: Option<i32>,
     pub pages: Vec<DocumentPage>,
@@ -293,6 +296,43 @@ pub fn sentence(text: &str) -> String {
     out
 }
 
+/// What the document page says about pages that could not be read: "Pages
+/// 5–10 could not be read …"; `None` when every page was read.
+pub fn unreadable_pages_notice(pages: &[i32]) -> Option<String> {
+    let mut ranges: Vec<(i32, i32)> = Vec::new();
+    for &page in pages {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == page => *end = page,
+            _ => ranges.push((page, page)),
+        }
+    }
+    let parts: Vec<String> = ranges
+        .iter()
+        .map(|&(start, end)| {
+            if start == end {
+                start.to_string()
+            } else {
+                format!("{start}–{end}")
+            }
+        })
+        .collect();
+    let (last, rest) = parts.split_last()?;
+    let (noun, their, them) = if pages.len() == 1 {
+        ("Page", "its", "it")
+    } else {
+        ("Pages", "their", "them")
+    };
+    let listed = if rest.is_empty() {
+        last.clone()
+    } else {
+        format!("{} and {last}", rest.join(", "))
+    };
+    Some(format!(
+        "{noun} {listed} could not be read: the file is damaged there, so {their} text is \
+         missing from search and extraction. Replace the file with an intact copy to read {them}."
+    ))
+}
+
 /// Why a document failed, as sentences a user can act on. The stored reason
 /// is the converter's short form ("password-protected: …"); this says what
 /// happened and what can be done.
@@ -429,6 +469,18 @@ pub fn search_expression(query: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unreadable_pages_are_named_in_ranges() {
+        assert_eq!(unreadable_pages_notice(&[]), None);
+        let notice = |pages: &[i32]| unreadable_pages_notice(pages).unwrap_or_default();
+        assert!(notice(&[5, 6, 7, 8, 9, 10]).starts_with("Pages 5–10 could not be read: "));
+        assert!(notice(&[3]).starts_with("Page 3 could not be read: "));
+        assert!(notice(&[3]).contains("so its text is missing from search"));
+        assert!(notice(&[3]).ends_with("to read it."));
+        assert!(notice(&[4, 5]).ends_with("to read them."));
+        assert!(notice(&[2, 5, 6, 9]).starts_with("Pages 2, 5–6 and 9 could not be read"));
+    }
 
     fn hit(document: u128, title: Option<&str>, page: i32, start: i32) -> SearchHit {
         SearchHit {

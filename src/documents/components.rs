@@ -853,6 +853,10 @@ fn DocumentView(
                 <span class=status_class(&status)>{status.clone()}</span>
                 {busy.then(|| view! { <span class="muted">" The text appears here when the conversion is done."</span> })}
             </p>
+            {(status == "ready")
+                .then(|| super::api::unreadable_pages_notice(&detail.unreadable_pages))
+                .flatten()
+                .map(|notice| view! { <p class="notice-warn" role="status" data-testid="unreadable-pages">{notice}</p> })}
             <div class="actions">
                 {(!failed)
                     .then(|| {

@@ -317,7 +317,7 @@ pub async fn detail(
     let pool = &state.db;
     let document = summary(pool, id).await?;
     let extra = sqlx::query!(
-        r#"SELECT d.authors, d.doi, d.sha256, d.ocr_used, d.conversion_ms, d.storage_key,
+        r#"SELECT d.authors, d.doi, d.sha256, d.unreadable_pages, d.ocr_used, d.conversion_ms, d.storage_key,
                   p.name AS project_name
            FROM documents d JOIN projects p ON p.id = d.project_id WHERE d.id = $1"#,
         id
@@ -347,6 +347,7 @@ pub async fn detail(
         authors: extra.authors,
         doi: extra.doi,
         sha256: extra.sha256,
+        unreadable_pages: extra.unreadable_pages,
         ocr_used: extra.ocr_used,
         conversion_ms: extra.conversion_ms,
         pages,
