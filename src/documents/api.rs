@@ -82,13 +82,13 @@ pub struct DocumentDetail {
     pub unreadable_pages: Vec<i32>,
     pub ocr_used: bool,
     pub conversion_ms: Option<i32>,
-    pub pages: Vec<DocumentPage>,
-    pub can_edit: bool,
-    /// A short-lived same-origin link that shows the PDF in the browser.
     /// The window of pages asked for (at most [`PAGES_PER_VIEW`]).
-    pub view_url: String,
+    pub pages: Vec<DocumentPage>,
     /// How many pages of text are stored in all.
     pub stored_pages: i32,
+    pub can_edit: bool,
+    /// A short-lived same-origin link that shows the PDF in the browser.
+    pub view_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -181,10 +181,10 @@ pub struct ActivityItem {
     pub href: Option<String>,
 }
 
+/// One page (1-based, the first when not given) of a project's documents.
 #[server(prefix = "/api", endpoint = "list_documents")]
 pub async fn list_documents(project_id: Uuid, page: Option<u32>) -> Result<DocumentList, AppError> {
     let result = async {
-/// One page (1-based, the first when not given) of a project's documents.
         let (state, _user) =
             super::server::caller_for_project(project_id, crate::auth::authz::Action::View).await?;
         super::server::list_page(&state.db, project_id, page.unwrap_or(1), DOCUMENTS_PER_PAGE).await
@@ -193,11 +193,11 @@ pub async fn list_documents(project_id: Uuid, page: Option<u32>) -> Result<Docum
     crate::error::with_http_status(result)
 }
 
+/// A document with the window of [`PAGES_PER_VIEW`] pages of text that holds
+/// `page` (the first window when not given).
 #[server(prefix = "/api", endpoint = "get_document")]
 pub async fn get_document(id: Uuid, page: Option<i32>) -> Result<DocumentDetail, AppError> {
     let result = async {
-/// A document with the window of [`PAGES_PER_VIEW`] pages of text that holds
-/// `page` (the first window when not given).
         let (state, user, relation) =
             super::server::caller_for_document(id, crate::auth::authz::Action::View).await?;
         let can_edit = crate::auth::authz::decide(

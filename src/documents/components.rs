@@ -971,10 +971,6 @@ fn DocumentView(
     }
 }
 
-/// "Replace file…": a new file in place of a failed document's, which is
-/// then converted again. The server checks it like any upload and that the
-/// caller may edit the project.
-#[component]
 /// Links to the previous and next windows of pages, when the document's text
 /// does not fit in one ("Pages 21–40 of 412"). Plain links: the window is in
 /// the address, so it survives a reload and works before hydration.
@@ -1009,6 +1005,10 @@ fn page_window_nav(detail: &DocumentDetail) -> Option<AnyView> {
     )
 }
 
+/// "Replace file…": a new file in place of a failed document's, which is
+/// then converted again. The server checks it like any upload and that the
+/// caller may edit the project.
+#[component]
 fn ReplaceFile(project: Uuid, id: Uuid, replaced: Callback<()>) -> impl IntoView {
     let upload = RwSignal::new(None::<UploadItem>);
     let on_pick = move |event: leptos::ev::Event| {

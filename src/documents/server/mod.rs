@@ -351,8 +351,8 @@ pub async fn detail(
         ocr_used: extra.ocr_used,
         conversion_ms: extra.conversion_ms,
         pages,
-        can_edit,
         stored_pages,
+        can_edit,
         view_url,
     })
 }
