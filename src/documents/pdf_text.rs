@@ -1024,6 +1024,14 @@ mod tests {
     }
 
     #[test]
+    fn page_lists_read_as_ranges() {
+        assert_eq!(page_phrase(&[3]), "page 3");
+        assert_eq!(page_phrase(&[5, 6, 7, 8, 9, 10]), "pages 5–10");
+        assert_eq!(page_phrase(&[2, 5, 6, 7, 9]), "pages 2, 5–7 and 9");
+        assert_eq!(page_phrase(&[]), "no page");
+    }
+
+    #[test]
     fn pages_split_on_expected_markers_only() {
         let md =
             "<!-- page 1 -->\n\nfirst <!-- page 3 --> still first (35) <!-- page 2 -->\nsecond\n";
