@@ -176,10 +176,20 @@ fn run_child(args: &ChildArgs) -> Result<ChildPayload, ConversionFailure> {
     match args.mode {
         ChildMode::Inspect => inspect_pdf(&bytes).map(ChildPayload::Inspection),
         ChildMode::Convert => match convert_pdf(&bytes, args.max_pages) {
-            Err(ConversionFailure::NoTextLayer { pages }) if pdf_text::ocr_available() => {
+            Err(failure) if pdf_text::worth_ocr(&failure) && pdf_text::ocr_available() => {
+                let pages = match &failure {
+                    ConversionFailure::NoTextLayer { pages } => *pages,
+                    _ => inspect_pdf(&bytes)
+                        .ok()
+                        .and_then(|inspection| inspection.page_count)
+                        .unwrap_or(1),
+                };
                 drop(bytes);
-                pdf_text::ocr_pdf(&args.path, args.max_pages.min(pages.max(1)))
-                    .map(ChildPayload::Document)
+                match pdf_text::ocr_pdf(&args.path, args.max_pages.min(pages.max(1))) {
+                    // OCR found nothing either: the first reason says more.
+                    Err(ConversionFailure::NoTextLayer { .. }) => Err(failure),
+                    other => other.map(ChildPayload::Document),
+                }
             }
             other => other.map(ChildPayload::Document),
         },

@@ -226,9 +226,7 @@ pub fn convert_pdf(bytes: &[u8], max_pages: u32) -> Result<ConvertedDocument, Co
             .count();
         if shown_not_read * 2 > read.len() {
             return Err(ConversionFailure::Corrupted {
-                detail: "the text of its pages could not be decoded \
-                         (its fonts do not say which characters they draw)"
-                    .to_owned(),
+                detail: UNDECODABLE_TEXT.to_owned(),
             });
         }
         return Err(ConversionFailure::NoTextLayer { pages: page_count });
@@ -252,6 +250,22 @@ pub fn convert_pdf(bytes: &[u8], max_pages: u32) -> Result<ConvertedDocument, Co
         ocr_used: false,
         unreadable_pages: lost,
     })
+}
+
+/// Why a document whose pages show text with fonts that map to no
+/// characters is [`ConversionFailure::Corrupted`]. OCR may still read such
+/// pages (they render), so the child tries it as for a scan.
+pub const UNDECODABLE_TEXT: &str =
+    "the text of its pages could not be decoded (its fonts do not say which characters they draw)";
+
+/// Whether OCR may read what the text layer could not: a scan, or text
+/// drawn with fonts that map to no characters.
+pub fn worth_ocr(failure: &ConversionFailure) -> bool {
+    match failure {
+        ConversionFailure::NoTextLayer { .. } => true,
+        ConversionFailure::Corrupted { detail } => detail == UNDECODABLE_TEXT,
+        _ => false,
+    }
 }
 
 /// The pages of the document whose content could not be read, in order:
@@ -1021,6 +1035,18 @@ mod tests {
         assert!(plausible_title(
             "Physical activity for smoking cessation in pregnancy"
         ));
+    }
+
+    #[test]
+    fn ocr_is_tried_for_scans_and_undecodable_fonts_only() {
+        assert!(worth_ocr(&ConversionFailure::NoTextLayer { pages: 2 }));
+        assert!(worth_ocr(&ConversionFailure::Corrupted {
+            detail: UNDECODABLE_TEXT.to_owned()
+        }));
+        assert!(!worth_ocr(&ConversionFailure::Corrupted {
+            detail: "the content of pages 1–10 could not be read".to_owned()
+        }));
+        assert!(!worth_ocr(&ConversionFailure::PasswordProtected));
     }
 
     #[test]
