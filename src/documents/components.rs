@@ -9,9 +9,10 @@ use uuid::Uuid;
 use crate::ui::interval::every;
 
 use super::api::{
-    DeleteDocument, DocumentDetail, DocumentList, DocumentSummary, HIT_END, PAGES_PER_VIEW, HIT_START, ReconvertDocument,
-    SearchResults, document_download_link, failure_explanation, failure_is_permanent, get_document,
-    group_hits, list_documents, project_activity, search_documents, search_summary, sentence,
+    DeleteDocument, DocumentDetail, DocumentList, DocumentSummary, HIT_END, HIT_START,
+    PAGES_PER_VIEW, ReconvertDocument, SearchResults, document_download_link, failure_explanation,
+    failure_is_permanent, get_document, group_hits, list_documents, project_activity,
+    search_documents, search_summary, sentence,
 };
 use super::markdown::{parse_passage, passage_param, render_page};
 use crate::error::AppError;
