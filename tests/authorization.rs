@@ -959,35 +959,33 @@ async fn the_upload_file_and_event_routes_follow_the_matrix(pool: PgPool) {
             }
             request.body(Body::from(bytes.to_vec())).expect("request")
         };
-        let cookie = people.cookies[caller]
-            .clone()
-            .map(|cookie| (header::COOKIE, cookie));
-        let status = app
-            .clone()
-            .oneshot(upload(&by_session, cookie))
-            .await
-            .expect("infallible")
-            .status()
-            .as_u16();
-        if status != UPLOAD[caller] {
-            failures.push(format!(
-                "upload as {who}: expected {}, got {status}",
-                UPLOAD[caller]
-            ));
-        }
+        // By session, then (for a signed-in caller) by API token.
+        let mut credentials = vec![(
+            "",
+            &by_session,
+            people.cookies[caller]
+                .clone()
+                .map(|cookie| (header::COOKIE, cookie)),
+        )];
         if let Some(cookie) = &people.cookies[caller] {
             let token = read_write_token(&app, cookie).await.expect("token");
-            let bearer = Some((header::AUTHORIZATION, format!("Bearer {token}")));
+            credentials.push((
+                " (API token)",
+                &by_token,
+                Some((header::AUTHORIZATION, format!("Bearer {token}"))),
+            ));
+        }
+        for (how, bytes, credential) in credentials {
             let status = app
                 .clone()
-                .oneshot(upload(&by_token, bearer))
+                .oneshot(upload(bytes, credential))
                 .await
                 .expect("infallible")
                 .status()
                 .as_u16();
             if status != UPLOAD[caller] {
                 failures.push(format!(
-                    "upload as {who} (API token): expected {}, got {status}",
+                    "upload as {who}{how}: expected {}, got {status}",
                     UPLOAD[caller]
                 ));
             }

@@ -299,33 +299,11 @@ pub fn sentence(text: &str) -> String {
 /// What the document page says about pages that could not be read: "Pages
 /// 5–10 could not be read …"; `None` when every page was read.
 pub fn unreadable_pages_notice(pages: &[i32]) -> Option<String> {
-    let mut ranges: Vec<(i32, i32)> = Vec::new();
-    for &page in pages {
-        match ranges.last_mut() {
-            Some((_, end)) if *end + 1 == page => *end = page,
-            _ => ranges.push((page, page)),
-        }
-    }
-    let parts: Vec<String> = ranges
-        .iter()
-        .map(|&(start, end)| {
-            if start == end {
-                start.to_string()
-            } else {
-                format!("{start}–{end}")
-            }
-        })
-        .collect();
-    let (last, rest) = parts.split_last()?;
+    let listed = crate::text::page_list(pages.iter().map(|&page| i64::from(page)))?;
     let (noun, their, them) = if pages.len() == 1 {
         ("Page", "its", "it")
     } else {
         ("Pages", "their", "them")
-    };
-    let listed = if rest.is_empty() {
-        last.clone()
-    } else {
-        format!("{} and {last}", rest.join(", "))
     };
     Some(format!(
         "{noun} {listed} could not be read: the file is damaged there, so {their} text is \

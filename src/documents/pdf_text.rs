@@ -326,28 +326,10 @@ fn page_reads_strictly(parser: &PdfParser, number: u32) -> bool {
 
 /// "page 3", "pages 5–10", "pages 2, 5–7 and 9".
 pub fn page_phrase(pages: &[u32]) -> String {
-    let mut ranges: Vec<(u32, u32)> = Vec::new();
-    for &page in pages {
-        match ranges.last_mut() {
-            Some((_, end)) if *end + 1 == page => *end = page,
-            _ => ranges.push((page, page)),
-        }
-    }
-    let parts: Vec<String> = ranges
-        .iter()
-        .map(|&(start, end)| {
-            if start == end {
-                start.to_string()
-            } else {
-                format!("{start}–{end}")
-            }
-        })
-        .collect();
     let noun = if pages.len() == 1 { "page" } else { "pages" };
-    match parts.split_last() {
+    match crate::text::page_list(pages.iter().map(|&page| i64::from(page))) {
         None => "no page".to_owned(),
-        Some((last, [])) => format!("{noun} {last}"),
-        Some((last, rest)) => format!("{noun} {} and {last}", rest.join(", ")),
+        Some(listed) => format!("{noun} {listed}"),
     }
 }
 
