@@ -36,8 +36,18 @@ RUN mkdir -p public/pdfjs \
  && cp -r target/site /out/site
 
 FROM debian:bookworm-slim AS runtime
+# `evistream backup` and `restore` run pg_dump / pg_restore, which must be at
+# least as new as the server: PostgreSQL's own apt repository provides the
+# client of PG_MAJOR (it reads servers up to that release; Debian's is 15).
+ARG PG_MAJOR=17
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates poppler-utils tesseract-ocr tesseract-ocr-eng \
+ && apt-get install -y --no-install-recommends ca-certificates curl poppler-utils tesseract-ocr tesseract-ocr-eng \
+ && install -d /usr/share/postgresql-common/pgdg \
+ && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+ && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" > /etc/apt/sources.list.d/pgdg.list \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
+ && apt-get purge -y curl && apt-get autoremove -y \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin evistream
 WORKDIR /app
