@@ -5,6 +5,8 @@
 #![cfg(feature = "ssr")]
 
 mod common;
+#[path = "common/s3.rs"]
+mod s3;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -436,6 +438,38 @@ async fn a_restored_instance_equals_the_backed_up_one_row_for_row_and_byte_for_b
         after.keys().collect::<Vec<_>>()
     );
     assert_eq!(files_under(&target_files.path().join("files")), stored);
+    target.drop_now(&pool).await;
+}
+
+/// The same round trip with the files in S3 (s3s-fs): the backup reads them
+/// from the source bucket and the restore writes them into another one.
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn an_s3_instance_is_backed_up_and_restored_into_another_bucket(pool: PgPool) {
+    let server = s3::start_s3_server().await;
+    let source_storage = server.bucket("evistream-source").await;
+    populate(&pool, source_storage.clone()).await;
+    let before = fingerprint(&pool).await;
+    let stored = server.objects("evistream-source").await;
+    assert_eq!(stored.len(), 3, "the demo PDFs are stored in the bucket");
+
+    let backups = tempfile::tempdir().expect("tempdir");
+    let dir = backups.path().join("from-s3");
+    let report = backup::backup(&url_of(&pool), &source_storage, &dir)
+        .await
+        .expect("backup");
+    eprintln!("{report}");
+    assert_eq!(report.files, 3);
+    assert!(report.damaged_in_storage.is_empty(), "{report}");
+
+    let target = Blank::create(&pool).await;
+    let target_storage = server.bucket("evistream-restored").await;
+    backup::restore(&target.url, &target_storage, &dir)
+        .await
+        .expect("restore");
+    assert_eq!(fingerprint(&target.pool).await, before);
+    assert_eq!(server.objects("evistream-restored").await, stored);
+    // The source bucket is only read.
+    assert_eq!(server.objects("evistream-source").await, stored);
     target.drop_now(&pool).await;
 }
 

@@ -745,67 +745,8 @@ async fn every_corpus_file_ends_with_the_status_its_kind_implies(pool: PgPool) {
     env.stop().await;
 }
 
-/// A real S3-compatible server (s3s-fs, installed by scripts/test) on a
-/// loopback port, storing into a temporary folder; stopped on drop.
-struct S3Server {
-    _child: tokio::process::Child,
-    endpoint: String,
-    _dir: tempfile::TempDir,
-}
-
-fn find_program(name: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|path| std::env::split_paths(&path).collect())
-        .unwrap_or_default();
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(Path::new(&home).join(".cargo/bin"));
-    }
-    dirs.into_iter()
-        .map(|dir| dir.join(name))
-        .find(|path| path.is_file())
-}
-
-async fn start_s3_server() -> S3Server {
-    let program = find_program("s3s-fs").expect(
-        "s3s-fs is not installed: ./scripts/test installs it \
-         (cargo install s3s-fs --version 0.14.1 --features binary --locked)",
-    );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("free port")
-        .port();
-    let child = tokio::process::Command::new(program)
-        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-        .args([
-            "--access-key",
-            "evistream-test",
-            "--secret-key",
-            "evistream-test-secret",
-        ])
-        .arg(dir.path())
-        .kill_on_drop(true)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("starting s3s-fs");
-    let started = Instant::now();
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "s3s-fs did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    S3Server {
-        _child: child,
-        endpoint: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    }
-}
+#[path = "common/s3.rs"]
+mod s3;
 
 /// A plain HTTP/1.1 GET (the presigned link is fetched as a browser would,
 /// without the SDK). Returns the status and the body.
@@ -851,29 +792,9 @@ async fn http_get(url: &str) -> (u16, Vec<u8>) {
 
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
 async fn the_s3_path_uploads_converts_presigns_and_deletes(pool: PgPool) {
-    let server = start_s3_server().await;
-    let credentials = aws_sdk_s3::config::Credentials::new(
-        "evistream-test",
-        "evistream-test-secret",
-        None,
-        None,
-        "test",
-    );
-    let config = aws_sdk_s3::config::Builder::new()
-        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .endpoint_url(&server.endpoint)
-        .force_path_style(true)
-        .credentials_provider(credentials)
-        .build();
-    let client = aws_sdk_s3::Client::from_conf(config);
-    client
-        .create_bucket()
-        .bucket("evistream-test")
-        .send()
-        .await
-        .expect("bucket");
-    let storage = Storage::s3(client.clone(), "evistream-test");
+    let server = s3::start_s3_server().await;
+    let client = server.client.clone();
+    let storage = server.bucket("evistream-test").await;
     let env = env(pool.clone(), common::documents(storage.clone())).await;
     let bytes = demo_pdf(1);
 
