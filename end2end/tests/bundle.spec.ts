@@ -8,9 +8,15 @@ import { PASSWORD, gotoHydrated } from "./helpers";
 // (split_<group>_pages_….wasm); the code groups share is in chunk_….wasm.
 
 // At most this much wasm, gzipped at level 9, on a first visit. Issue #18
-// asks for 250 KB; the shell alone (leptos, the router, serde, the header) is
-// about 280 KB, so these are what the split build achieves, with a little
-// room. Lower them when the build gets smaller; raise them only knowingly.
+// asks for 250 KB. That is below what a hydrated Leptos 0.8 app with a router
+// can reach with a sign-in page: `bench/wasm` measures the smallest such app
+// (one route, one server function, a transition, an error boundary) at
+// 210,884 bytes, the same app in islands mode at 123,000, and this app's main
+// module at 279,660. A first visit measured 320,466 (/signin) and 407,321 (/)
+// on the machine of stop 25, but 381,847 and 456,296 on an earlier machine
+// with the same code and pinned tools (not explained), so the budgets keep
+// room for that. Lower them when the build gets smaller; raise them only
+// knowingly.
 const FIRST_VISIT_BUDGETS: { path: string; group: string; gzipBytes: number }[] = [
   // Raised at stop 23 from 330 / 420 KB: the first visit grew to 381,847 and
   // 456,296 bytes after the documents rework (#11) and the platform reshape
