@@ -368,6 +368,17 @@ fn files_under(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     found
 }
 
+/// Backs up `pool` and `storage` (filled by [`populate`]) into `dir`: every
+/// one of the three demo files is copied and none is found damaged.
+async fn back_up_the_demo(pool: &PgPool, storage: &Storage, dir: &Path) {
+    let report = backup::backup(&url_of(pool), storage, dir)
+        .await
+        .expect("backup");
+    eprintln!("{report}");
+    assert_eq!(report.files, 3);
+    assert!(report.damaged_in_storage.is_empty(), "{report}");
+}
+
 async fn table_count(pool: &PgPool) -> i64 {
     sqlx::query_scalar(
         "SELECT count(*) FROM information_schema.tables
@@ -398,12 +409,7 @@ async fn a_restored_instance_equals_the_backed_up_one_row_for_row_and_byte_for_b
 
     let backups = tempfile::tempdir().expect("tempdir");
     let dir = backups.path().join("nightly");
-    let report = backup::backup(&url_of(&pool), &source_storage, &dir)
-        .await
-        .expect("backup");
-    eprintln!("{report}");
-    assert_eq!(report.files, 3);
-    assert!(report.damaged_in_storage.is_empty(), "{report}");
+    back_up_the_demo(&pool, &source_storage, &dir).await;
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join(backup::MANIFEST)).expect("manifest"))
             .expect("manifest JSON");
@@ -454,12 +460,7 @@ async fn an_s3_instance_is_backed_up_and_restored_into_another_bucket(pool: PgPo
 
     let backups = tempfile::tempdir().expect("tempdir");
     let dir = backups.path().join("from-s3");
-    let report = backup::backup(&url_of(&pool), &source_storage, &dir)
-        .await
-        .expect("backup");
-    eprintln!("{report}");
-    assert_eq!(report.files, 3);
-    assert!(report.damaged_in_storage.is_empty(), "{report}");
+    back_up_the_demo(&pool, &source_storage, &dir).await;
 
     let target = Blank::create(&pool).await;
     let target_storage = server.bucket("evistream-restored").await;
