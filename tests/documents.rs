@@ -793,7 +793,6 @@ async fn http_get(url: &str) -> (u16, Vec<u8>) {
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
 async fn the_s3_path_uploads_converts_presigns_and_deletes(pool: PgPool) {
     let server = s3::start_s3_server().await;
-    let client = server.client.clone();
     let storage = server.bucket("evistream-test").await;
     let env = env(pool.clone(), common::documents(storage.clone())).await;
     let bytes = demo_pdf(1);
@@ -806,14 +805,8 @@ async fn the_s3_path_uploads_converts_presigns_and_deletes(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .expect("key");
-    let listed = client
-        .list_objects_v2()
-        .bucket("evistream-test")
-        .send()
-        .await
-        .expect("list");
-    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
-    assert_eq!(keys, vec![key.as_str()]);
+    let stored = server.objects("evistream-test").await;
+    assert_eq!(stored.keys().collect::<Vec<_>>(), vec![&key]);
 
     let summary = converted(&pool, id, Duration::from_secs(120)).await;
     assert_eq!(summary.status, "ready", "{:?}", summary.failure_reason);
