@@ -116,7 +116,7 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::{respond, with_http_status};
+pub use server::{is_plain_form_post, respond, with_http_status};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -150,10 +150,28 @@ mod server {
         }
     }
 
+    /// Whether the request being answered is a browser's own form submission
+    /// (a POST that accepts HTML), as on the pages served without wasm: its
+    /// answer must be a redirect the browser follows, not data.
+    pub fn is_plain_form_post() -> bool {
+        leptos::prelude::use_context::<http::request::Parts>().is_some_and(|request| {
+            request.method == http::Method::POST
+                && request
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|accept| accept.to_str().ok())
+                    .is_some_and(|accept| accept.contains("text/html"))
+        })
+    }
+
     /// Sets the HTTP status of the server-function response from the error,
     /// so scripts calling server functions see 404/422/... rather than 500.
+    /// Not for a plain form post: Leptos answers it with a redirect back to
+    /// the form's page, the error in the address (`__err`), and a 4xx status
+    /// would stop the browser from following it.
     pub fn with_http_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(err) = &result
+            && !is_plain_form_post()
             && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
         {
             response.set_status(

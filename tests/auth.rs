@@ -521,3 +521,148 @@ async fn a_deactivated_users_tokens_stop_working(pool: PgPool) {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// A form as a browser submits it from a page without wasm: it accepts HTML
+/// and names the page it came from.
+fn browser_form(path: &str, body: String, from_page: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            header::ACCEPT,
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        )
+        .header(header::HOST, "evistream.test")
+        .header(header::ORIGIN, "http://evistream.test")
+        .header(header::REFERER, format!("http://evistream.test{from_page}"))
+        .body(Body::from(body))
+        .expect("request")
+}
+
+/// A page as a browser asks for it.
+async fn page_html(app: &Router, path: &str, cookie: Option<&str>) -> String {
+    let mut request = Request::get(path)
+        .header(header::ACCEPT, "text/html")
+        .header(header::HOST, "evistream.test");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = call(app, request.body(Body::empty()).expect("request")).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    body_text(response).await
+}
+
+fn location(response: &Response<Body>) -> String {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .expect("a Location")
+        .to_owned()
+}
+
+/// Whether a page loads the app's wasm (its hydration scripts name it).
+fn loads_wasm(html: &str) -> bool {
+    html.contains(".wasm")
+}
+
+#[sqlx::test(migrator = "evistream::db::MIGRATOR")]
+async fn a_first_visit_registers_and_signs_in_without_the_apps_wasm(pool: PgPool) {
+    let app = app(pool);
+    let email = "ada@example.org";
+
+    // The pages a first visit lands on are plain HTML.
+    for path in ["/", "/signin?next=%2Fjobs", "/register?next=%2Fjobs"] {
+        let html = page_html(&app, path, None).await;
+        assert!(!loads_wasm(&html), "{path} loads the app's wasm");
+        assert!(html.contains(r#"data-static="true""#), "{path}");
+        assert!(html.contains("/static_page.js"), "{path}");
+        // Where to go afterwards travels in the form.
+        if path != "/" {
+            assert!(html.contains(r#"name="next" value="/jobs""#), "{path}");
+        }
+    }
+
+    // Registering by a plain form post goes on to `next`, signed in.
+    let registered = call(
+        &app,
+        browser_form(
+            "/api/register",
+            format!("{}&next=%2Fjobs", credentials(email, PASSWORD)),
+            "/register?next=%2Fjobs",
+        ),
+    )
+    .await;
+    assert_eq!(registered.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&registered), "/jobs");
+    let cookie = session_cookie(&registered).expect("a session");
+    assert!(whoami(&app, &cookie).await.contains(email));
+
+    // Signed in, the start page is the dashboard, with the app.
+    let dashboard = page_html(&app, "/", Some(&cookie)).await;
+    assert!(loads_wasm(&dashboard));
+    assert!(!dashboard.contains("data-static"));
+    assert!(loads_wasm(&page_html(&app, "/jobs", Some(&cookie)).await));
+
+    // A wrong password leads back to the form, which shows why; no session.
+    let from_page = "/signin?next=%2Fprojects%2F42";
+    let refused = call(
+        &app,
+        browser_form(
+            "/api/sign_in",
+            format!(
+                "{}&next=%2Fprojects%2F42",
+                credentials(email, "not the password")
+            ),
+            from_page,
+        ),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FOUND);
+    assert!(session_cookie(&refused).is_none());
+    let back = location(&refused);
+    let back = back
+        .strip_prefix("http://evistream.test")
+        .unwrap_or_else(|| panic!("back to the form page: {back}"));
+    assert!(back.starts_with(&format!("{from_page}&")), "{back}");
+    let form_again = page_html(&app, back, None).await;
+    assert!(!loads_wasm(&form_again));
+    assert!(
+        form_again.contains("the email address or password is not correct"),
+        "the error is shown on the page"
+    );
+    assert!(form_again.contains(r#"name="next" value="/projects/42""#));
+
+    // The right password goes on to the page asked for.
+    let signed_in = call(
+        &app,
+        browser_form(
+            "/api/sign_in",
+            format!("{}&next=%2Fprojects%2F42", credentials(email, PASSWORD)),
+            back,
+        ),
+    )
+    .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&signed_in), "/projects/42");
+    assert!(session_cookie(&signed_in).is_some());
+
+    // Never on to another site.
+    let elsewhere = call(
+        &app,
+        browser_form(
+            "/api/sign_in",
+            format!(
+                "{}&next=https%3A%2F%2Fevil.example",
+                credentials(email, PASSWORD)
+            ),
+            "/signin",
+        ),
+    )
+    .await;
+    assert_eq!(location(&elsewhere), "/projects");
+
+    // The app's own script still gets data, not a redirect.
+    let scripted = sign_in(&app, email, PASSWORD, None).await;
+    assert_eq!(scripted.status(), StatusCode::OK);
+    assert!(scripted.headers().get(header::LOCATION).is_none());
+}

@@ -52,7 +52,14 @@ test("a signed-out visit to a private page signs in first and comes back", async
   await visitor.goto(projectPath);
   await expect(visitor.getByRole("heading", { name: "Sign in" })).toBeVisible();
   expect(new URL(visitor.url()).searchParams.get("next")).toBe(projectPath);
-  await gotoHydrated(visitor, visitor.url());
+  // The sign-in page loads no wasm: a plain form that goes on to `next`.
+  await expect(visitor.locator("html")).toHaveAttribute("data-static", "true");
+  // A wrong password comes back to the form with the reason, still bound for `next`.
+  await visitor.getByLabel("Email address").fill(email);
+  await visitor.getByLabel("Password").fill("not the password");
+  await visitor.getByRole("button", { name: "Sign in" }).click();
+  await expect(visitor.getByRole("alert").filter({ hasText: "not correct" })).toBeVisible();
+  expect(new URL(visitor.url()).searchParams.get("next")).toBe(projectPath);
   await visitor.getByLabel("Email address").fill(email);
   await visitor.getByLabel("Password").fill(PASSWORD);
   await visitor.getByRole("button", { name: "Sign in" }).click();

@@ -1,29 +1,26 @@
 import { test, expect, type Page } from "@playwright/test";
 import { gzipSync } from "node:zlib";
-import { PASSWORD, gotoHydrated } from "./helpers";
+import { PASSWORD, gotoStatic, registerFreshUser, waitForHydration } from "./helpers";
 
 // The browser's wasm is split (`cargo leptos build --split`, src/app/routes.rs):
 // the shell (main module) plus chunks per group of pages, fetched when a page
 // of the group is first opened. A group's own module is named after it
 // (split_<group>_pages_….wasm); the code groups share is in chunk_….wasm.
+//
+// The pages a first visit lands on (a visitor's start page, sign-in,
+// registration) are served without the app's wasm (`serves_without_wasm` in
+// src/app/mod.rs): a hydrated Leptos 0.8 app with a router starts at about
+// 211 KB gzipped before it has any page (`bench/wasm`), so issue #18's 250 KB
+// for a first page could not be met with the wasm. The app's wasm loads on
+// the first page after signing in.
 
-// At most this much wasm, gzipped at level 9, on a first visit. Issue #18
-// asks for 250 KB. That is below what a hydrated Leptos 0.8 app with a router
-// can reach with a sign-in page: `bench/wasm` measures the smallest such app
-// (one route, one server function, a transition, an error boundary) at
-// 210,884 bytes, the same app in islands mode at 123,000, and this app's main
-// module at 279,660. A first visit measured 320,466 (/signin) and 407,321 (/)
-// on the machine of stop 25, but 381,847 and 456,296 on an earlier machine
-// with the same code and pinned tools (not explained), so the budgets keep
-// room for that. Lower them when the build gets smaller; raise them only
-// knowingly.
-const FIRST_VISIT_BUDGETS: { path: string; group: string; gzipBytes: number }[] = [
-  // Raised at stop 23 from 330 / 420 KB: the first visit grew to 381,847 and
-  // 456,296 bytes after the documents rework (#11) and the platform reshape
-  // (#9) landed together; which part of the shell grew is not yet found.
-  { path: "/signin", group: "account", gzipBytes: 395_000 },
-  { path: "/", group: "home", gzipBytes: 470_000 },
-];
+// Issue #18: at most this much wasm, gzipped at level 9, on a first visit.
+const FIRST_VISIT_BUDGET = 250_000;
+
+// The first signed-in page (the projects, after registering): the main module
+// and the workspace group. Measured 0 at stop 26 (see the note); lower it
+// when the build gets smaller, raise it only knowingly.
+const FIRST_SIGNED_IN_BUDGET = 520_000;
 
 type Fetched = { url: string; raw: number; gzip: number };
 
@@ -48,33 +45,50 @@ function groupsOf(files: Fetched[]): string[] {
   return files.flatMap((file) => /\/split_(\w+?)_pages_/.exec(file.url)?.[1] ?? []).sort();
 }
 
-for (const { path, group, gzipBytes } of FIRST_VISIT_BUDGETS) {
-  test(`a first visit to ${path} loads only its group's wasm, within budget`, async ({ page }) => {
+function report(what: string, files: Fetched[]): number {
+  const gzip = files.reduce((sum, file) => sum + file.gzip, 0);
+  const raw = files.reduce((sum, file) => sum + file.raw, 0);
+  console.log(`${what}: ${files.length} wasm files, ${raw} bytes raw, ${gzip} bytes gzip -9`);
+  return gzip;
+}
+
+for (const path of ["/", "/signin", "/register"]) {
+  test(`a first visit to ${path} loads no wasm and works`, async ({ page }) => {
     const wasm = recordWasm(page);
-    await gotoHydrated(page, path);
+    await gotoStatic(page, path);
+    await page.waitForLoadState("networkidle");
     const files = await wasm();
-    const gzip = files.reduce((sum, file) => sum + file.gzip, 0);
-    const raw = files.reduce((sum, file) => sum + file.raw, 0);
-    console.log(`${path}: ${files.length} wasm files, ${raw} bytes raw, ${gzip} bytes gzip -9`);
-    expect(groupsOf(files)).toEqual([group]);
-    expect(gzip).toBeLessThanOrEqual(gzipBytes);
+    expect(report(`first visit to ${path}`, files)).toBeLessThanOrEqual(FIRST_VISIT_BUDGET);
+    expect(files).toEqual([]);
   });
 }
 
-test("a page of another group, opened by a link, loads its chunks and works", async ({ page }) => {
-  await gotoHydrated(page, "/");
+test("the first signed-in page loads the shell and its group's wasm, within budget", async ({ page }) => {
+  await gotoStatic(page, "/register");
   const wasm = recordWasm(page);
-  // Set on this document: still there after the click means the router
-  // navigated in the browser, with no new page load.
-  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
-  await page.getByRole("link", { name: "Create an account" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Create an account");
-  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
-  expect(groupsOf(await wasm())).toEqual(["account"]);
-  // The lazily loaded page works: its form signs the new account in.
   const email = `user-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.org`;
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password (8 to 128 characters)").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/projects$/);
+  await waitForHydration(page);
   await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+  const files = await wasm();
+  expect(groupsOf(files)).toEqual(["workspace"]);
+  expect(report("first signed-in page (/projects)", files)).toBeLessThanOrEqual(FIRST_SIGNED_IN_BUDGET);
+});
+
+test("a page of another group, opened by a link, loads its chunks and works", async ({ page }) => {
+  await registerFreshUser(page);
+  const wasm = recordWasm(page);
+  // Set on this document: still there after the click means the router
+  // navigated in the browser, with no new page load.
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Settings");
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  expect(groupsOf(await wasm())).toEqual(["administration"]);
+  // The lazily loaded page works: its theme choice applies at once.
+  await page.getByLabel("Dark").check();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
 });

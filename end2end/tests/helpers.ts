@@ -20,6 +20,22 @@ export async function gotoHydrated(page: Page, path: string) {
   await page.waitForLoadState("networkidle");
 }
 
+/** Opens one of the pages served without the app's wasm (sign-in,
+ *  registration, a visitor's welcome page; `serves_without_wasm` in
+ *  src/app/mod.rs): plain HTML, ready once loaded. */
+export async function gotoStatic(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator("html")).toHaveAttribute("data-static", "true");
+  await page.waitForLoadState("load");
+}
+
+/** Waits until the page now shown has hydrated (after a plain form post
+ *  from a page without wasm led to it). */
+export async function waitForHydration(page: Page) {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 30_000 });
+  await page.waitForLoadState("networkidle");
+}
+
 /** Clicks until `check` passes: a click that lands before hydration does nothing. */
 export async function clickUntil(page: Page, click: () => Promise<void>, check: () => Promise<void>) {
   await expect(async () => {
@@ -30,14 +46,17 @@ export async function clickUntil(page: Page, click: () => Promise<void>, check: 
 
 export const PASSWORD = "a long enough password";
 
-/** A fresh random account, registered through the page; the page is signed in afterwards. */
+/** A fresh random account, registered through the page (a plain form
+ *  post); the page is signed in afterwards, on the hydrated projects page. */
 export async function registerFreshUser(page: Page): Promise<string> {
   const email = `user-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.org`;
-  await gotoHydrated(page, "/register");
+  await gotoStatic(page, "/register");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password (8 to 128 characters)").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/projects$/);
   await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+  await waitForHydration(page);
   return email;
 }
 

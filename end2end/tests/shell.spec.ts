@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { clickUntil, gotoHydrated, registerFreshUser } from "./helpers";
+import { clickUntil, gotoHydrated, gotoStatic, registerFreshUser } from "./helpers";
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
@@ -16,6 +16,8 @@ test.describe("without JavaScript", () => {
 });
 
 test("the page hydrates and a button calls a server function", async ({ page }) => {
+  // A visitor's start page loads no wasm; a signed-in one's does.
+  await registerFreshUser(page);
   await gotoHydrated(page, "/");
   const firstCheck = await page.getByTestId("checked-at").textContent();
   const button = page.getByRole("button", { name: "Check server status" });
@@ -31,9 +33,10 @@ test("the page hydrates and a button calls a server function", async ({ page }) 
   expect(firstCheck).not.toBeNull();
 });
 
-test("the theme toggle persists across a reload", async ({ page }) => {
+test("the theme toggle persists across a reload, with and without the app's wasm", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "light" });
-  await gotoHydrated(page, "/");
+  // The visitor's start page: no wasm, public/static_page.js drives the button.
+  await gotoStatic(page, "/");
   const html = page.locator("html");
   await expect(html).not.toHaveAttribute("data-theme", /.+/);
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -50,6 +53,17 @@ test("the theme toggle persists across a reload", async ({ page }) => {
   await page.reload();
   await expect(html).toHaveAttribute("data-theme", "dark");
   expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(darkBackground);
+
+  // A hydrated page (src/ui/theme.rs) reads the same choice and changes it.
+  await registerFreshUser(page);
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await clickUntil(
+    page,
+    () => toggle.click(),
+    () => expect(html).toHaveAttribute("data-theme", "light"),
+  );
+  await gotoStatic(page, "/signin");
+  await expect(html).toHaveAttribute("data-theme", "light");
 });
 
 test("the theme follows the system until a choice is made", async ({ page }) => {
@@ -70,8 +84,10 @@ test("an unknown address shows the 404 page", async ({ page }) => {
 
 test("at 375 px wide nothing scrolls sideways and the menu folds", async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
+  // Two pages without wasm (public/static_page.js folds the menu) and one with.
   for (const path of ["/", "/signin", "/no/such/page"]) {
-    await gotoHydrated(page, path);
+    if (path === "/no/such/page") await gotoHydrated(page, path);
+    else await gotoStatic(page, path);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
@@ -131,13 +147,15 @@ test("signed in: a dashboard, project tabs with their own addresses, readable on
   }
 });
 
-test("the home page has no serious or critical accessibility violation", async ({ page }) => {
+test("the pages of a first visit have no serious or critical accessibility violation", async ({ page }) => {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await gotoHydrated(page, "/");
-    const results = await new AxeBuilder({ page }).analyze();
-    const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`), `${scheme} theme`).toEqual([]);
+    for (const path of ["/", "/signin", "/register"]) {
+      await gotoStatic(page, path);
+      const results = await new AxeBuilder({ page }).analyze();
+      const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`), `${path}, ${scheme} theme`).toEqual([]);
+    }
   }
 });
 

@@ -35,13 +35,56 @@ pub fn sign_in_path(target: &str) -> String {
     )
 }
 
+/// Whether a page is served without the app's wasm: signing in, registering
+/// and the welcome page of a visitor without a session (no session cookie).
+/// These are where a first visit lands, and they need no more than their
+/// forms and links, which work as plain HTML; `/static_page.js` drives the
+/// header's theme and menu buttons there. The app's wasm (the main module is
+/// about 280 KB gzipped) then loads on the first page after signing in.
+/// A signed-in visit to `/` is the dashboard, served with the wasm.
+pub fn serves_without_wasm(path: &str, has_session_cookie: bool) -> bool {
+    matches!(path, "/signin" | "/register") || (path == "/" && !has_session_cookie)
+}
+
+/// [`serves_without_wasm`] for the request being rendered.
+#[cfg(feature = "ssr")]
+fn request_serves_without_wasm() -> bool {
+    let Some(request) = use_context::<http::request::Parts>() else {
+        return false;
+    };
+    let has_session_cookie = request
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.split_once('='))
+        .any(|(name, _)| name.trim() == crate::auth::session::SESSION_COOKIE);
+    serves_without_wasm(request.uri.path(), has_session_cookie)
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    #[cfg(feature = "ssr")]
+    let without_wasm = request_serves_without_wasm();
+    #[cfg(not(feature = "ssr"))]
+    let without_wasm = false;
+    let scripts = if without_wasm {
+        view! { <script src="/static_page.js" defer></script> }.into_any()
+    } else {
+        view! {
+            // The review pane's bridge to pdf.js (a few lines; pdf.js
+            // itself is imported only when a review pane first shows a page).
+            <script type="module" src="/pdf_view.js"></script>
+            <HydrationScripts options=options.clone() />
+        }
+        .into_any()
+    };
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-static=without_wasm.then_some("true")>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -50,11 +93,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // choice never flashes light. A file, not inline code, so the
                 // Content-Security-Policy can stay strict.
                 <script src="/theme.js"></script>
-                // The review pane's bridge to pdf.js (a few lines; pdf.js
-                // itself is imported only when a review pane first shows a page).
-                <script type="module" src="/pdf_view.js"></script>
-                <HashedStylesheet options=options.clone() id="evistream" />
-                <HydrationScripts options />
+                <HashedStylesheet options id="evistream" />
+                {scripts}
                 <MetaTags />
             </head>
             <body>
@@ -90,6 +130,25 @@ mod tests {
         assert!(is_private_page("/jobs/42"));
         assert!(!is_private_page("/projectsx"));
         assert!(!is_private_page("/signin"));
+    }
+
+    #[test]
+    fn only_the_pages_of_a_first_visit_are_served_without_wasm() {
+        assert!(serves_without_wasm("/signin", false));
+        assert!(serves_without_wasm("/signin", true));
+        assert!(serves_without_wasm("/register", false));
+        assert!(serves_without_wasm("/", false));
+        // A session's start page is the dashboard, with the app.
+        assert!(!serves_without_wasm("/", true));
+        for path in [
+            "/projects",
+            "/jobs/1",
+            "/settings",
+            "/signin/x",
+            "/no/such/page",
+        ] {
+            assert!(!serves_without_wasm(path, false), "{path}");
+        }
     }
 }
 
@@ -185,8 +244,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/jobs/:id") view={Lazy::<JobRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} />
-                    <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} />
-                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} />
+                    // Async: served without wasm (`serves_without_wasm`), so
+                    // the first response must be the whole page.
+                    <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/register")
+                        view={Lazy::<RegisterRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </AppLayout>
             <ToastRegion />

@@ -23,20 +23,33 @@ async fn start_session(account: super::server::Account) -> Result<SignedInUser, 
     })
 }
 
+/// Signs in. `next` is the page to go on to after a plain form post (see
+/// [`super::next::go_on_after_plain_form`]).
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<SignedInUser, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<SignedInUser, AppError> {
     let result = async {
         let state = crate::platform::platform()?;
         let client = super::server::client_addr().await;
         let account = super::server::authenticate(&state.db, &email, &password, &client).await?;
-        start_session(account).await
+        let user = start_session(account).await?;
+        super::next::go_on_after_plain_form(next.as_deref());
+        Ok(user)
     }
     .await;
     crate::error::with_http_status(result)
 }
 
+/// Creates an account and signs it in; `next` as for [`sign_in`].
 #[server(prefix = "/api", endpoint = "register")]
-pub async fn register(email: String, password: String) -> Result<SignedInUser, AppError> {
+pub async fn register(
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<SignedInUser, AppError> {
     let result = async {
         let state = crate::platform::platform()?;
         let email = super::types::Email::parse(&email)?;
@@ -51,7 +64,9 @@ pub async fn register(email: String, password: String) -> Result<SignedInUser, A
             &client,
         )
         .await?;
-        start_session(account).await
+        let user = start_session(account).await?;
+        super::next::go_on_after_plain_form(next.as_deref());
+        Ok(user)
     }
     .await;
     crate::error::with_http_status(result)

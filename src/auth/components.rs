@@ -77,6 +77,15 @@ fn go_on_once_signed_in(
     });
 }
 
+/// The page to go on to after signing in (`?next=`), carried in the form so
+/// that a plain form post (the page without wasm) goes there too.
+#[component]
+fn NextPageField() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || query.with(|query| query.get("next")).unwrap_or_default();
+    view! { <input type="hidden" name="next" value=next /> }
+}
+
 /// Shows the error of a sign-in or registration attempt.
 fn error_text(result: Option<Result<SignedInUser, AppError>>) -> Option<String> {
     match result {
@@ -94,6 +103,7 @@ pub fn SignInPage() -> impl IntoView {
         <section class="panel narrow">
             <h1>"Sign in"</h1>
             <ActionForm action attr:class="stacked-form">
+                <NextPageField />
                 <label for="signin-email">"Email address"</label>
                 <input id="signin-email" type="email" name="email" autocomplete="username" required />
                 <label for="signin-password">"Password"</label>
@@ -123,6 +133,7 @@ pub fn RegisterPage() -> impl IntoView {
         <section class="panel narrow">
             <h1>"Create an account"</h1>
             <ActionForm action attr:class="stacked-form">
+                <NextPageField />
                 <label for="register-email">"Email address"</label>
                 <input id="register-email" type="email" name="email" autocomplete="username" required />
                 <label for="register-password">"Password (8 to 128 characters)"</label>

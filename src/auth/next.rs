@@ -18,6 +18,25 @@ pub fn after_sign_in(next: Option<&str>) -> String {
     }
 }
 
+/// After a sign-in or registration submitted as a plain form (the sign-in
+/// and registration pages load no wasm): sends the browser on to
+/// [`after_sign_in`] with "303 See Other". A call from the app's own script
+/// gets the account as data instead and moves on in the browser.
+#[cfg(feature = "ssr")]
+pub fn go_on_after_plain_form(next: Option<&str>) {
+    if !crate::error::is_plain_form_post() {
+        return;
+    }
+    let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    // A path the header cannot carry (non-ASCII) goes to the projects.
+    let location = http::HeaderValue::from_str(&after_sign_in(next))
+        .unwrap_or_else(|_| http::HeaderValue::from_static("/projects"));
+    response.set_status(http::StatusCode::SEE_OTHER);
+    response.insert_header(http::header::LOCATION, location);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

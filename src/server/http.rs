@@ -127,7 +127,10 @@ async fn cache_policy(request: Request<Body>, next: middleware::Next) -> axum::r
         Some("public, max-age=31536000, immutable")
     } else if path.starts_with("/pkg/")
         || path.starts_with("/pdfjs/")
-        || matches!(file, "theme.js" | "pdf_view.js" | "favicon.ico")
+        || matches!(
+            file,
+            "theme.js" | "static_page.js" | "pdf_view.js" | "favicon.ico"
+        )
     {
         Some("no-cache")
     } else {
