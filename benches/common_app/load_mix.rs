@@ -48,6 +48,10 @@ pub struct Targets {
     pub run: Uuid,
 }
 
+/// What a browser says it can decompress (Chromium's, Firefox's): answers
+/// are compressed as they are for the team's browsers.
+const BROWSER_ENCODINGS: &str = "gzip, deflate, br, zstd";
+
 fn request(kind: &str, targets: &Targets, cookie: &str, n: u64) -> Request<Full<Bytes>> {
     let project = targets.project;
     let host = targets.addr.to_string();
@@ -55,6 +59,7 @@ fn request(kind: &str, targets: &Targets, cookie: &str, n: u64) -> Request<Full<
         Request::post(path)
             .header(header::HOST, &host)
             .header(header::COOKIE, cookie)
+            .header(header::ACCEPT_ENCODING, BROWSER_ENCODINGS)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Full::new(Bytes::from(body)))
             .expect("request")
@@ -64,6 +69,7 @@ fn request(kind: &str, targets: &Targets, cookie: &str, n: u64) -> Request<Full<
             .header(header::HOST, &host)
             .header(header::COOKIE, cookie)
             .header(header::ACCEPT, "text/html")
+            .header(header::ACCEPT_ENCODING, BROWSER_ENCODINGS)
             .body(Full::new(Bytes::new()))
             .expect("request")
     };
@@ -105,6 +111,10 @@ pub struct Tally {
     pub samples: Vec<Duration>,
     pub errors: u64,
     pub first_error: Option<String>,
+    /// Body bytes as sent (compressed when the server compressed them).
+    pub wire_bytes: u64,
+    /// The `Content-Encoding` of the last answer ("-" for none).
+    pub encoding: Option<String>,
 }
 
 pub type Tallies = BTreeMap<&'static str, Tally>;
@@ -173,6 +183,12 @@ async fn session(
                 .await
                 .map_err(|e| e.to_string())?;
             let status = response.status();
+            let encoding = response
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("-")
+                .to_owned();
             let body = response
                 .into_body()
                 .collect()
@@ -180,7 +196,7 @@ async fn session(
                 .map_err(|e| e.to_string())?
                 .to_bytes();
             if status.is_success() {
-                Ok(())
+                Ok((body.len() as u64, encoding))
             } else {
                 Err(format!(
                     "HTTP {status}: {}",
@@ -191,12 +207,18 @@ async fn session(
         .await;
         let tally = tallies.entry(kind).or_default();
         tally.samples.push(started.elapsed());
-        if let Err(err) = outcome {
-            tally.errors += 1;
-            tally.first_error.get_or_insert(err);
-            // The server closed the connection: a browser opens another.
-            if sender.is_closed() {
-                sender = connect(targets.addr).await;
+        match outcome {
+            Ok((bytes, encoding)) => {
+                tally.wire_bytes += bytes;
+                tally.encoding = Some(encoding);
+            }
+            Err(err) => {
+                tally.errors += 1;
+                tally.first_error.get_or_insert(err);
+                // The server closed the connection: a browser opens another.
+                if sender.is_closed() {
+                    sender = connect(targets.addr).await;
+                }
             }
         }
         if !think.is_zero() {
@@ -227,6 +249,10 @@ pub async fn run(
             let total = all.entry(kind).or_default();
             total.samples.extend(tally.samples);
             total.errors += tally.errors;
+            total.wire_bytes += tally.wire_bytes;
+            if total.encoding.is_none() {
+                total.encoding = tally.encoding;
+            }
             if total.first_error.is_none() {
                 total.first_error = tally.first_error;
             }
@@ -248,8 +274,8 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
 /// the same run's `/healthz`; returns the number of errors.
 pub fn print_table(mut all: Tallies, seconds: f64) -> u64 {
     println!(
-        "{:<22} {:>8} {:>7} {:>9} {:>9} {:>9} {:>8}",
-        "kind", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "p95/ref"
+        "{:<22} {:>8} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9} {:>5}",
+        "kind", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "p95/ref", "B/answer", "enc"
     );
     for tally in all.values_mut() {
         tally.samples.sort_unstable();
@@ -264,14 +290,19 @@ pub fn print_table(mut all: Tallies, seconds: f64) -> u64 {
         total += tally.samples.len();
         errors += tally.errors;
         let p95 = percentile(&tally.samples, 0.95);
+        let answers = (tally.samples.len() as u64)
+            .saturating_sub(tally.errors)
+            .max(1);
         println!(
-            "{kind:<22} {:>8} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>7.1}×",
+            "{kind:<22} {:>8} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>7.1}× {:>9} {:>5}",
             tally.samples.len(),
             tally.errors,
             percentile(&tally.samples, 0.5),
             p95,
             percentile(&tally.samples, 0.99),
-            p95 / reference.max(1e-9)
+            p95 / reference.max(1e-9),
+            tally.wire_bytes / answers,
+            tally.encoding.as_deref().unwrap_or("-")
         );
         if let Some(err) = tally.first_error {
             println!("    first error: {err}");
