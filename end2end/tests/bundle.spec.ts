@@ -18,9 +18,12 @@ import { PASSWORD, gotoStatic, registerFreshUser, waitForHydration } from "./hel
 const FIRST_VISIT_BUDGET = 250_000;
 
 // The first signed-in page (the projects, after registering): the main module
-// and the workspace group. Measured 0 at stop 26 (see the note); lower it
-// when the build gets smaller, raise it only knowingly.
-const FIRST_SIGNED_IN_BUDGET = 520_000;
+// and the workspace group (projects, a project's tabs, documents, runs, jobs),
+// 47 files. Measured 983,782 bytes at stop 26; before it, a visitor's first
+// page loaded 407,321 and signing in then fetched the workspace group on top,
+// so the journey downloads no more than it did. Lower it when the build gets
+// smaller, raise it only knowingly.
+const FIRST_SIGNED_IN_BUDGET = 1_030_000;
 
 type Fetched = { url: string; raw: number; gzip: number };
 
@@ -89,6 +92,6 @@ test("a page of another group, opened by a link, loads its chunks and works", as
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   expect(groupsOf(await wasm())).toEqual(["administration"]);
   // The lazily loaded page works: its theme choice applies at once.
-  await page.getByLabel("Dark").check();
+  await page.getByRole("radio", { name: "Dark" }).check();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
 });
