@@ -91,6 +91,10 @@ async fn unknown_pages_answer_404_with_the_app_shell() {
     let body = body_text(response).await;
     assert!(body.contains("Page not found"), "{body}");
     assert!(body.contains("eviStream"), "{body}");
+    assert!(
+        body.contains("/pkg/evistream.js"),
+        "the app's pages link the hydration script"
+    );
 }
 
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
@@ -99,10 +103,12 @@ async fn the_home_page_renders_on_the_server(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::OK);
     let body = body_text(response).await;
     assert!(body.contains("verified data set"), "{body}");
+    // A visitor's start page is plain HTML (app::serves_without_wasm).
     assert!(
-        body.contains("/pkg/evistream.js"),
-        "hydration script is linked"
+        !body.contains("/pkg/evistream.js"),
+        "a visitor's start page loads no wasm"
     );
+    assert!(body.contains("/static_page.js"), "{body}");
 }
 
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
