@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { gzipSync } from "node:zlib";
-import { PASSWORD, gotoStatic, registerFreshUser, waitForHydration } from "./helpers";
+import { PASSWORD, freshEmail, gotoStatic, registerFreshUser, waitForHydration } from "./helpers";
 
 // The browser's wasm is split (`cargo leptos build --split`, src/app/routes.rs):
 // the shell (main module) plus chunks per group of pages, fetched when a page
@@ -69,7 +69,7 @@ for (const path of ["/", "/signin", "/register"]) {
 test("the first signed-in page loads the shell and its group's wasm, within budget", async ({ page }) => {
   await gotoStatic(page, "/register");
   const wasm = recordWasm(page);
-  const email = `user-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.org`;
+  const email = freshEmail();
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password (8 to 128 characters)").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();

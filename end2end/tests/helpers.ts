@@ -46,10 +46,15 @@ export async function clickUntil(page: Page, click: () => Promise<void>, check: 
 
 export const PASSWORD = "a long enough password";
 
+/** An email address no account has yet. */
+export function freshEmail(): string {
+  return `user-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.org`;
+}
+
 /** A fresh random account, registered through the page (a plain form
  *  post); the page is signed in afterwards, on the hydrated projects page. */
 export async function registerFreshUser(page: Page): Promise<string> {
-  const email = `user-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.org`;
+  const email = freshEmail();
   await gotoStatic(page, "/register");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password (8 to 128 characters)").fill(PASSWORD);
