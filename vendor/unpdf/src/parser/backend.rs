@@ -3,8 +3,15 @@
 //! Provides a trait-based interface for PDF operations, isolating
 //! the concrete PDF parser from the layout analysis logic.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
+
+/// The font caches below are asked on every text-showing operator, several times
+/// each: their keys are the document's own object ids and names, so the
+/// DoS-resistant default hasher buys nothing here and cost 5% of a conversion (a
+/// file that collides its ids only slows its own conversion, which the child's CPU
+/// limit bounds).
+type HashMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 use crate::error::{Error, Result};
 use crate::model::{FieldType, FieldValue, FormField};
@@ -1660,7 +1667,7 @@ impl PdfBackend for RawBackend {
             FontKey::Object(id) => Some(id),
             FontKey::Inline { .. } => None,
         };
-        let mut glyphs = HashMap::new();
+        let mut glyphs = HashMap::default();
         for (code, name) in self.font_resolver.parse_differences(doc, encoding) {
             let Some(stream) = raw_dict_get(procs, name.as_bytes())
                 .map(|p| doc.resolve(p))
@@ -2852,16 +2859,16 @@ enum FontLookup {
 impl RawFontResolver {
     fn new() -> Self {
         Self {
-            font_lookup_cache: RwLock::new(HashMap::new()),
+            font_lookup_cache: RwLock::new(HashMap::default()),
             last_font_lookup: std::sync::Mutex::new(None),
-            cmap_cache: RwLock::new(HashMap::new()),
-            embedded_cmap_cache: RwLock::new(HashMap::new()),
-            encoding_cache: RwLock::new(HashMap::new()),
-            program_encoding_cache: RwLock::new(HashMap::new()),
-            style_cache: RwLock::new(HashMap::new()),
-            cid_system_info_cache: RwLock::new(HashMap::new()),
-            code_map_cache: RwLock::new(HashMap::new()),
-            metrics_cache: RwLock::new(HashMap::new()),
+            cmap_cache: RwLock::new(HashMap::default()),
+            embedded_cmap_cache: RwLock::new(HashMap::default()),
+            encoding_cache: RwLock::new(HashMap::default()),
+            program_encoding_cache: RwLock::new(HashMap::default()),
+            style_cache: RwLock::new(HashMap::default()),
+            cid_system_info_cache: RwLock::new(HashMap::default()),
+            code_map_cache: RwLock::new(HashMap::default()),
+            metrics_cache: RwLock::new(HashMap::default()),
         }
     }
 

@@ -52,6 +52,11 @@ fn emit_scalar<T: Clone + PartialEq>(
 
 /// Check if text contains RTL characters (Arabic, Hebrew, etc.)
 pub fn contains_rtl(text: &str) -> bool {
+    // Every range below starts at U+0590 or later, whose UTF-8 lead byte is 0xD6 or more:
+    // text without such a byte (all Latin text) is answered without decoding it.
+    if !text.bytes().any(|b| b >= 0xD6) {
+        return false;
+    }
     text.chars().any(|c| {
         matches!(c,
             '\u{0590}'..='\u{05FF}' |  // Hebrew

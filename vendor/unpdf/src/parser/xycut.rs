@@ -1,5 +1,7 @@
 //! Recursive XY-Cut algorithm for document layout segmentation.
 
+use std::collections::HashMap;
+
 /// A rectangular region with position and size, in page space (y grows up the page): `y` is
 /// its top edge and [`Block::bottom`] its bottom edge, `height` below it.
 #[derive(Debug, Clone, Copy)]
@@ -529,50 +531,150 @@ fn lines_in_order(blocks: &[Block], order: &[(f32, usize)], join_gap: f32) -> Ve
     let mut baseline: Vec<(f32, usize)> = Vec::new();
     let mut start = 0;
     while start < order.len() {
-        // One baseline: every block whose centre is within half a height of the first's.
-        let (first_centre, first_index) = order[start];
-        let first = &blocks[first_index];
-        let mut end = start + 1;
-        while end < order.len() {
-            let (b_centre, b_index) = order[end];
-            let b = &blocks[b_index];
-            if (first_centre - b_centre).abs() > first.height.max(b.height) / 2.0 {
-                break;
-            }
-            end += 1;
-        }
-        baseline.clear();
-        baseline.extend(order[start..end].iter().map(|&(_, i)| (blocks[i].x, i)));
-        baseline.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut current: Option<Line> = None;
-        for &(_, i) in &baseline {
-            let b = blocks[i];
-            match &mut current {
-                Some(line) if b.x - line.extent.right() < join_gap => {
-                    let top = line.extent.y.max(b.y);
-                    let bottom = line.extent.bottom().min(b.bottom());
-                    let right = line.extent.right().max(b.right());
-                    line.extent = Block {
-                        x: line.extent.x,
-                        y: top,
-                        width: right - line.extent.x,
-                        height: top - bottom,
-                    };
-                    line.members.push(i);
-                }
-                _ => {
-                    lines.extend(current.take());
-                    current = Some(Line {
-                        extent: b,
-                        members: vec![i],
-                    });
-                }
-            }
-        }
-        lines.extend(current);
+        let end = baseline_end(blocks, order, start);
+        baseline_lines(blocks, &order[start..end], join_gap, &mut baseline, &mut lines);
         start = end;
     }
     lines
+}
+
+/// Where the baseline that opens at `order[start]` ends: every block whose centre is within
+/// half a height of the first's belongs to it.
+fn baseline_end(blocks: &[Block], order: &[(f32, usize)], start: usize) -> usize {
+    let (first_centre, first_index) = order[start];
+    let first = &blocks[first_index];
+    let mut end = start + 1;
+    while end < order.len() {
+        let (b_centre, b_index) = order[end];
+        let b = &blocks[b_index];
+        if (first_centre - b_centre).abs() > first.height.max(b.height) / 2.0 {
+            break;
+        }
+        end += 1;
+    }
+    end
+}
+
+/// The lines of one baseline's blocks (`group`, in centre order), left to right, appended to
+/// `lines`; `baseline` is scratch space.
+fn baseline_lines(
+    blocks: &[Block],
+    group: &[(f32, usize)],
+    join_gap: f32,
+    baseline: &mut Vec<(f32, usize)>,
+    lines: &mut Vec<Line>,
+) {
+    baseline.clear();
+    baseline.extend(group.iter().map(|&(_, i)| (blocks[i].x, i)));
+    baseline.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut current: Option<Line> = None;
+    for &(_, i) in baseline.iter() {
+        let b = blocks[i];
+        match &mut current {
+            Some(line) if b.x - line.extent.right() < join_gap => {
+                let top = line.extent.y.max(b.y);
+                let bottom = line.extent.bottom().min(b.bottom());
+                let right = line.extent.right().max(b.right());
+                line.extent = Block {
+                    x: line.extent.x,
+                    y: top,
+                    width: right - line.extent.x,
+                    height: top - bottom,
+                };
+                line.members.push(i);
+            }
+            _ => {
+                lines.extend(current.take());
+                current = Some(Line {
+                    extent: b,
+                    members: vec![i],
+                });
+            }
+        }
+    }
+    lines.extend(current);
+}
+
+/// [`lines_in_order`] of the runs of a region's blocks that [`column_band`] tries, without
+/// sorting each run again.
+///
+/// A run whose blocks hold exactly the places `start..end` of the region's centre order
+/// has that slice of the order, with each index less `start`, as its own centre order. Its
+/// baselines are then the region's, opened at `start` and closed at `end` at the latest:
+/// where a baseline ends depends only on where it opens and on the order after it (see
+/// [`baseline_end`]). So the lines of every baseline are worked out once and shifted into
+/// each run that holds it. Runs of any other shape are `None`, for the caller to work out.
+struct RunLines<'a> {
+    blocks: &'a [Block],
+    order: &'a [(f32, usize)],
+    join_gap: f32,
+    /// The largest place in `order` among `blocks[..k]`, at `k`.
+    prefix_max_place: Vec<usize>,
+    /// The smallest place in `order` among `blocks[k..]`, at `k`.
+    suffix_min_place: Vec<usize>,
+    /// The lines of the baseline over `order[start..end]`, by `(start, end)`, with indices
+    /// into `blocks`.
+    baselines: HashMap<(usize, usize), Vec<Line>>,
+    scratch: Vec<(f32, usize)>,
+}
+
+impl<'a> RunLines<'a> {
+    fn new(blocks: &'a [Block], order: &'a [(f32, usize)], join_gap: f32) -> Self {
+        let mut place = vec![0; blocks.len()];
+        for (at, &(_, i)) in order.iter().enumerate() {
+            place[i] = at;
+        }
+        let mut prefix_max_place = Vec::with_capacity(blocks.len() + 1);
+        prefix_max_place.push(0);
+        for &at in &place {
+            let so_far = prefix_max_place[prefix_max_place.len() - 1];
+            prefix_max_place.push(so_far.max(at));
+        }
+        let mut suffix_min_place = vec![usize::MAX; blocks.len() + 1];
+        for k in (0..blocks.len()).rev() {
+            suffix_min_place[k] = suffix_min_place[k + 1].min(place[k]);
+        }
+        Self {
+            blocks,
+            order,
+            join_gap,
+            prefix_max_place,
+            suffix_min_place,
+            baselines: HashMap::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The lines of `blocks[start..end]`, with indices into that run, when the run is a
+    /// prefix or a suffix of the blocks that holds a contiguous slice of the centre order.
+    fn of_run(&mut self, start: usize, end: usize) -> Option<Vec<Line>> {
+        let contiguous = if start == 0 {
+            end == 0 || self.prefix_max_place[end] < end
+        } else {
+            end == self.blocks.len() && self.suffix_min_place[start] >= start
+        };
+        if !contiguous {
+            return None;
+        }
+        let order = &self.order[..end];
+        let mut lines = Vec::new();
+        let mut at = start;
+        while at < end {
+            let stop = baseline_end(self.blocks, order, at);
+            let (blocks, join_gap, scratch) = (self.blocks, self.join_gap, &mut self.scratch);
+            let baseline = self.baselines.entry((at, stop)).or_insert_with(|| {
+                let mut lines = Vec::new();
+                baseline_lines(blocks, &order[at..stop], join_gap, scratch, &mut lines);
+                lines
+            });
+            lines.extend(baseline.iter().map(|line| Line {
+                extent: line.extent,
+                members: line.members.iter().map(|&i| i - start).collect(),
+            }));
+            at = stop;
+        }
+        Some(lines)
+    }
 }
 
 /// The widths of the lines `blocks` make (see [`lines_of`]), shortest first.
@@ -649,7 +751,8 @@ fn column_band(blocks: &[Block], config: &XyCutConfig) -> Option<f32> {
         .map(|(i, b)| (b.x, b.right(), i))
         .collect();
     by_left.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let gutter = |part: &std::ops::Range<usize>| -> Option<f32> {
+    let mut run_lines = RunLines::new(&members, &by_centre, config.min_gutter);
+    let mut gutter = |part: &std::ops::Range<usize>| -> Option<f32> {
         let (start, end) = (line_starts[part.start], line_starts[part.end]);
         let run = &members[start..end];
         column_gutter_with(
@@ -667,12 +770,14 @@ fn column_band(blocks: &[Block], config: &XyCutConfig) -> Option<f32> {
                 )
             },
             || {
-                let order: Vec<(f32, usize)> = by_centre
-                    .iter()
-                    .filter(|&&(_, i)| (start..end).contains(&i))
-                    .map(|&(c, i)| (c, i - start))
-                    .collect();
-                lines_in_order(run, &order, config.min_gutter)
+                run_lines.of_run(start, end).unwrap_or_else(|| {
+                    let order: Vec<(f32, usize)> = by_centre
+                        .iter()
+                        .filter(|&&(_, i)| (start..end).contains(&i))
+                        .map(|&(c, i)| (c, i - start))
+                        .collect();
+                    lines_in_order(run, &order, config.min_gutter)
+                })
             },
         )
     };

@@ -229,33 +229,30 @@ fn parse_literal_string(data: &[u8], start: usize) -> (PdfValue, usize) {
 
 /// Parse a hex string starting at `<`, returns (PdfValue, next_index).
 fn parse_hex_string(data: &[u8], start: usize) -> (PdfValue, usize) {
-    let mut i = start + 1; // skip '<'
-    let len = data.len();
-    let mut hex_chars = Vec::new();
-
-    while i < len && data[i] != b'>' {
-        if !is_whitespace(data[i]) {
-            hex_chars.push(data[i]);
+    let start = start + 1; // skip '<'
+    let end = data[start..]
+        .iter()
+        .position(|&b| b == b'>')
+        .map_or(data.len(), |at| start + at);
+    // Digits pair up as they come, whitespace skipped; an odd last digit is padded with a
+    // trailing 0. One pass and one buffer: text drawn glyph by glyph comes as hex strings.
+    let mut result = Vec::with_capacity((end - start).div_ceil(2));
+    let mut high: Option<u8> = None;
+    for &b in &data[start..end] {
+        if is_whitespace(b) {
+            continue;
         }
-        i += 1;
+        match high.take() {
+            None => high = Some(hex_digit(b)),
+            Some(hi) => result.push((hi << 4) | hex_digit(b)),
+        }
     }
-    if i < len {
-        i += 1; // skip '>'
+    if let Some(hi) = high {
+        result.push(hi << 4);
     }
-
-    // Pad odd-length hex with trailing 0
-    if hex_chars.len() % 2 != 0 {
-        hex_chars.push(b'0');
-    }
-
-    let mut result = Vec::with_capacity(hex_chars.len() / 2);
-    for pair in hex_chars.chunks(2) {
-        let hi = hex_digit(pair[0]);
-        let lo = hex_digit(pair[1]);
-        result.push((hi << 4) | lo);
-    }
-
-    (PdfValue::Str(result), i)
+    // Past the '>', when there is one.
+    let next = if end < data.len() { end + 1 } else { end };
+    (PdfValue::Str(result), next)
 }
 
 fn hex_digit(b: u8) -> u8 {

@@ -1,6 +1,11 @@
 //! PDF document structure.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+/// Objects are looked up by id on every resolution of a reference, many times per
+/// text-showing operator; the ids come from the file, and a file that collides them
+/// only slows its own conversion, which the child's CPU limit bounds.
+type HashMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 use crate::error::{Error, Result};
 
@@ -92,7 +97,7 @@ impl RawDocument {
         };
 
         // 3. Load all objects from xref entries
-        let mut objects = HashMap::new();
+        let mut objects = HashMap::default();
         let mut skipped_objects = 0usize;
 
         // First pass: load all uncompressed objects
@@ -112,7 +117,7 @@ impl RawDocument {
         }
 
         // Collect compressed xref entries for later ObjStm extraction
-        let mut compressed_groups: HashMap<u32, Vec<(u32, u16, u32)>> = HashMap::new();
+        let mut compressed_groups: HashMap<u32, Vec<(u32, u16, u32)>> = HashMap::default();
         for (&(obj_num, gen_num), &entry) in &xref_table.entries {
             if let XrefEntry::Compressed(stream_obj, index) = entry {
                 compressed_groups

@@ -1,6 +1,7 @@
 //! PDF cross-reference (xref) table parser.
 
-use std::collections::HashMap;
+/// The same fast hasher as the document's object map (see `document.rs`).
+type HashMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 use crate::error::{Error, Result};
 
