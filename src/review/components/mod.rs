@@ -172,14 +172,19 @@ fn ReviewView(
         })
     };
     // After a change the pane stays open on the value, no longer editing.
-    let changed = Callback::new(move |()| {
+    // A plain closure over the grid's own signals, not a `Callback`: a
+    // callback belongs to this view, which a refresh of the grid replaces
+    // while a request is in flight, and a disposed callback does nothing when
+    // the answer arrives, so the grid would keep the old progress.
+    let after_change = move || {
         selected.update(|s| {
             if let Some((_, intent)) = s {
                 *intent = Intent::Look;
             }
         });
         refresh.update(|n| *n += 1);
-    });
+    };
+    let changed = Callback::new(move |()| after_change());
     let quick = move |value_id: i64, action: &'static str| {
         leptos::task::spawn_local(async move {
             // The grid does not carry revisions: read the cell's, then act on it.
@@ -207,7 +212,7 @@ fn ReviewView(
                         }
                         .to_owned(),
                     );
-                    changed.run(());
+                    after_change();
                 }
                 Err(err) => toasts.error(err.to_string()),
             }
@@ -278,7 +283,7 @@ fn ReviewView(
             match accept_verified(run, document, expected).await {
                 Ok(n) => {
                     toasts.success(format!("Accepted {n} verified values."));
-                    changed.run(());
+                    after_change();
                 }
                 Err(err) => toasts.error(err.to_string()),
             }
