@@ -152,12 +152,16 @@ impl App {
             Some(Extractor::OpenAi { client, .. }) => Some(client.clone()),
             _ => None,
         };
+        // As `evistream serve` does: histogram samples are kept until upkeep
+        // drains them, so without it memory grows with every request.
+        let metrics = evistream::server::metrics::handle();
+        evistream::server::metrics::spawn_upkeep(metrics.clone());
         let state = AppState {
             platform: evistream::platform::Platform {
                 leptos_options: LeptosOptions::builder().output_name("evistream").build(),
                 config,
                 db: pool.clone(),
-                metrics: evistream::server::metrics::handle(),
+                metrics: metrics.clone(),
                 job_events: JobEvents::new(),
                 token_keys: evistream::auth::tokens::TokenKeys::from_secret(
                     b"a benchmark secret of at least thirty-two bytes",
