@@ -161,7 +161,7 @@ impl App {
                 leptos_options: LeptosOptions::builder().output_name("evistream").build(),
                 config,
                 db: pool.clone(),
-                metrics: metrics.clone(),
+                metrics,
                 job_events: JobEvents::new(),
                 token_keys: evistream::auth::tokens::TokenKeys::from_secret(
                     b"a benchmark secret of at least thirty-two bytes",
