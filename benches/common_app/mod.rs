@@ -152,10 +152,7 @@ impl App {
             Some(Extractor::OpenAi { client, .. }) => Some(client.clone()),
             _ => None,
         };
-        // As `evistream serve` does: histogram samples are kept until upkeep
-        // drains them, so without it memory grows with every request.
         let metrics = evistream::server::metrics::handle();
-        evistream::server::metrics::spawn_upkeep(metrics.clone());
         let state = AppState {
             platform: evistream::platform::Platform {
                 leptos_options: LeptosOptions::builder().output_name("evistream").build(),

@@ -248,7 +248,6 @@ async fn serve(config: Config, with_web: bool) -> anyhow::Result<()> {
     let pool = connect_and_migrate(&config).await?;
     let shutdown = shutdown::on_signal();
     let metrics = metrics::handle();
-    metrics::spawn_upkeep(metrics.clone());
     crate::extraction::llm::describe_metrics();
 
     let config = Arc::new(config);

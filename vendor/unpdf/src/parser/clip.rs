@@ -120,7 +120,7 @@ impl ClipTracker {
 
     pub fn observe(&mut self, op: &ContentOp, ctm: &[f32; 6]) {
         let n = |i: usize| op.operands.get(i).and_then(get_number_from_value);
-        match op.operator.as_str() {
+        match &*op.operator {
             "q" => self.stack.push(self.clip),
             "Q" => {
                 if let Some(saved) = self.stack.pop() {
@@ -193,7 +193,7 @@ mod tests {
 
     fn op(operator: &str, operands: &[f32]) -> ContentOp {
         ContentOp::new(
-            operator,
+            operator.to_owned(),
             operands.iter().map(|&v| PdfValue::Real(v)).collect(),
         )
     }

@@ -1547,6 +1547,12 @@ impl<'a> LayoutAnalyzer<'a> {
         // Filter out page numbers / running headers from top/bottom margins
         self.filter_spans_for_page(&mut spans, page_num);
 
+        Ok(self.blocks_of_page_spans(spans))
+    }
+
+    /// [`extract_page_blocks`](Self::extract_page_blocks) from the page's spans, already
+    /// extracted and filtered: a caller that has them need not read the page a second time.
+    pub(crate) fn blocks_of_page_spans(&mut self, spans: Vec<TextSpan>) -> Vec<TextBlock> {
         // Update font statistics
         for span in &spans {
             self.font_stats.add_text(span.font_size, &span.text);
@@ -1560,9 +1566,7 @@ impl<'a> LayoutAnalyzer<'a> {
         let lines = Self::detect_headings(&self.font_stats, lines);
 
         // Group lines into blocks (paragraphs)
-        let blocks = Self::group_lines_into_blocks(lines);
-
-        Ok(blocks)
+        Self::group_lines_into_blocks(lines)
     }
 
     /// Parse a page's operations (forms already interpreted in place) into text spans.
@@ -1644,7 +1648,7 @@ impl<'a> LayoutAnalyzer<'a> {
             clip.observe(op, &ctm);
             // 페이지 판별용 오퍼레이터 통계 — 아래 본 match 의 가드 조건과
             // 무관하게 항상 집계한다 (`Do` arm 은 page_area 가드가 있음).
-            match op.operator.as_str() {
+            match &*op.operator {
                 "Tj" | "TJ" | "'" | "\"" => self.text_op_count.set(self.text_op_count.get() + 1),
                 "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
                     fill_op_count += 1;
@@ -1668,7 +1672,7 @@ impl<'a> LayoutAnalyzer<'a> {
             // The text state and the text position, read as page rendering reads them.
             text_state.params.apply(op);
             text_matrix.apply(op, &text_state.params);
-            match op.operator.as_str() {
+            match &*op.operator {
                 "q" => {
                     ctm_stack.push(ctm);
                     text_state_stack.push(text_state.clone());
@@ -1718,7 +1722,7 @@ impl<'a> LayoutAnalyzer<'a> {
                         continue;
                     }
 
-                    let items: &[PdfValue] = match op.operator.as_str() {
+                    let items: &[PdfValue] = match &*op.operator {
                         "TJ" => match op.operands.first() {
                             Some(PdfValue::Array(arr)) => arr,
                             _ => &[],

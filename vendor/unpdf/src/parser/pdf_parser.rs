@@ -877,6 +877,10 @@ fn extract_page_with_tables_fn(
     // The page's text, for the body size when the text beside its tables has no body of its
     // own (see `body_text_sizes`).
     let page_text: Vec<(f32, usize)> = text_sizes(&spans);
+    // A page without tables is read from these spans as they are (not coalesced). Kept
+    // rather than read again from the content stream: reading a page is most of the cost of
+    // converting it, and most pages have no table.
+    let page_spans = spans.clone();
 
     // Both table detectors reason about where text starts and ends, so they must see
     // runs, not the fragments a producer happened to draw them in.
@@ -1032,7 +1036,7 @@ fn extract_page_with_tables_fn(
         let merged = merge_same_row_paragraphs(elements);
         blocks = merged.into_iter().map(|e| e.block).collect();
     } else {
-        let text_blocks = analyzer.extract_page_blocks(page_num)?;
+        let text_blocks = analyzer.blocks_of_page_spans(page_spans);
         for block in text_blocks {
             if !block.is_empty() {
                 let text = block.text();

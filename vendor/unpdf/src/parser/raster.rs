@@ -621,7 +621,7 @@ impl Painter<'_> {
         // own (ISO 32000-1 §9.6.5, §8.7.3.3).
         if self.uncolored
             && matches!(
-                op.operator.as_str(),
+                &*op.operator,
                 "g" | "G" | "rg" | "RG" | "k" | "K" | "cs" | "CS" | "sc" | "scn" | "SC" | "SCN"
             )
         {
@@ -632,7 +632,7 @@ impl Painter<'_> {
         // The text state and the text position, read as text extraction reads them.
         self.state.text.params.apply(op);
         self.text_matrix.apply(op, &self.state.text.params);
-        match op.operator.as_str() {
+        match &*op.operator {
             // Graphics state.
             "q" => self.stack.push(self.state.clone()),
             "Q" => {

@@ -292,7 +292,7 @@ fn detect_scan_pdf(
             continue;
         };
         for op in &painted.ops {
-            match op.operator.as_str() {
+            match &*op.operator {
                 "Tj" | "TJ" | "'" | "\"" => return false, // Text found — not a scan PDF
                 // An XObject or an inline image (`BI`) — a scan stored either way.
                 "Do" | "BI" => image_ops += 1,

@@ -74,7 +74,7 @@ impl TextParams {
     /// changes nothing. The font `Tf` names is the caller's to resolve.
     pub fn apply(&mut self, op: &ContentOp) {
         let n = |i: usize| op.operands.get(i).and_then(get_number_from_value);
-        match op.operator.as_str() {
+        match &*op.operator {
             "Tf" => set(&mut self.size, n(1)),
             "Tc" => set(&mut self.char_spacing, n(0)),
             "Tw" => set(&mut self.word_spacing, n(0)),
@@ -192,7 +192,7 @@ impl TextMatrix {
     /// same operator first, as `TD` sets it.
     pub fn apply(&mut self, op: &ContentOp, params: &TextParams) {
         let n = |i: usize| op.operands.get(i).and_then(get_number_from_value);
-        match op.operator.as_str() {
+        match &*op.operator {
             "BT" => *self = Self::default(),
             "Td" | "TD" => {
                 if let (Some(tx), Some(ty)) = (n(0), n(1)) {
@@ -246,7 +246,7 @@ mod tests {
 
     fn op(operator: &str, operands: &[f32]) -> ContentOp {
         ContentOp::new(
-            operator,
+            operator.to_owned(),
             operands.iter().map(|&v| PdfValue::Real(v)).collect(),
         )
     }

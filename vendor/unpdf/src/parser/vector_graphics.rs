@@ -86,7 +86,7 @@ pub fn extract_lines(ops: &[ContentOp], visible: PageBox) -> Vec<GraphicsLine> {
     let mut pending: Vec<Vec<GraphicsLine>> = Vec::new();
 
     for op in ops {
-        match op.operator.as_str() {
+        match &*op.operator {
             "q" => {
                 ctm_stack.push(ctm);
                 fill_stack.push(fill.clone());
