@@ -157,6 +157,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toasts();
     provide_user_context();
+    #[cfg(feature = "hydrate")]
+    routes::preload_workspace_when_idle();
 
     view! {
         <Title formatter=|page: String| {

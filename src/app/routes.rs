@@ -11,7 +11,8 @@
 //! chunks grows quickly with the number of groups: with every page its own
 //! group (18) the project page needed 336 chunks and hydrated several times
 //! slower than the unsplit build; with these seven groups a page needs at most
-//! 47 files. The groups follow how people move through the app.
+//! 47 files. The groups follow how people move through the app, and the pages
+//! where visits start are a small group of their own.
 //!
 //! A page loads its own data inside its component (it reads its route
 //! parameters there), so `data()` is empty: on a navigation in the browser the
@@ -36,10 +37,24 @@ use crate::system::components::HomePage;
 
 use super::pages::SettingsPage;
 
-/// The welcome for visitors and the dashboard: the page most visits start on.
+#[derive(Clone, Copy)]
+enum Start {
+    Home,
+    Projects,
+}
+
+/// Where visits start: the welcome for visitors, the dashboard, and the list
+/// of projects (where registering and the dashboard lead). Kept apart from the
+/// workspace group, whose project, document and run pages are most of the
+/// app's code: the first signed-in page loads only the shell and this small
+/// group, and the workspace's code is fetched when the browser is idle
+/// (`preload_workspace_when_idle`) or when a project is opened.
 #[lazy]
-fn home_pages() -> AnyView {
-    view! { <HomePage /> }.into_any()
+fn start_pages(page: Start) -> AnyView {
+    match page {
+        Start::Home => view! { <HomePage /> }.into_any(),
+        Start::Projects => view! { <ProjectsPage /> }.into_any(),
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -60,7 +75,6 @@ fn account_pages(page: Account) -> AnyView {
 
 #[derive(Clone, Copy)]
 enum Workspace {
-    Projects,
     Project,
     Document,
     Run,
@@ -68,13 +82,11 @@ enum Workspace {
     Job,
 }
 
-/// The everyday pages of a signed-in user: projects, a project's tabs
-/// (documents, forms, runs, search, activity, members), a document, a run,
-/// the jobs.
+/// The everyday pages of a signed-in user: a project's tabs (documents,
+/// forms, runs, search, activity, members), a document, a run, the jobs.
 #[lazy]
 fn workspace_pages(page: Workspace) -> AnyView {
     match page {
-        Workspace::Projects => view! { <ProjectsPage /> }.into_any(),
         Workspace::Project => view! { <ProjectPage /> }.into_any(),
         Workspace::Document => view! { <DocumentPage /> }.into_any(),
         Workspace::Run => view! { <RunPage /> }.into_any(),
@@ -165,10 +177,10 @@ macro_rules! lazy_page {
     };
 }
 
-lazy_page!(HomeRoute => home_pages(), __preload_home_pages);
+lazy_page!(HomeRoute => start_pages(Start::Home), __preload_start_pages);
 lazy_page!(SignInRoute => account_pages(Account::SignIn), __preload_account_pages);
 lazy_page!(RegisterRoute => account_pages(Account::Register), __preload_account_pages);
-lazy_page!(ProjectsRoute => workspace_pages(Workspace::Projects), __preload_workspace_pages);
+lazy_page!(ProjectsRoute => start_pages(Start::Projects), __preload_start_pages);
 lazy_page!(ProjectRoute => workspace_pages(Workspace::Project), __preload_workspace_pages);
 lazy_page!(DocumentRoute => workspace_pages(Workspace::Document), __preload_workspace_pages);
 lazy_page!(RunRoute => workspace_pages(Workspace::Run), __preload_workspace_pages);
@@ -183,3 +195,20 @@ lazy_page!(EvaluationRoute => accuracy_pages(Accuracy::Evaluation), __preload_ac
 lazy_page!(UsageRoute => administration_pages(Administration::Usage), __preload_administration_pages);
 lazy_page!(SettingsRoute => administration_pages(Administration::Settings), __preload_administration_pages);
 lazy_page!(AdminRoute => administration_pages(Administration::Admin), __preload_administration_pages);
+
+/// How long after the first page starts hydrating the workspace's code is
+/// fetched: long enough for that page to have its own chunks and data first.
+#[cfg(feature = "hydrate")]
+const WORKSPACE_PRELOAD_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Fetches the workspace group's chunks in the background shortly after the
+/// app starts, so that opening a project from the first page does not wait for
+/// the largest group. Loading a group twice is a no-op, so a page of the
+/// workspace itself costs nothing more.
+#[cfg(feature = "hydrate")]
+pub fn preload_workspace_when_idle() {
+    set_timeout(
+        || leptos::task::spawn_local(__preload_workspace_pages()),
+        WORKSPACE_PRELOAD_DELAY,
+    );
+}
