@@ -56,15 +56,27 @@ pub fn handle() -> PrometheusHandle {
 mod tests {
     /// Any app that asks for the handle gets the upkeep with it: the thread
     /// runs in this process, under its name, after the first call.
+    ///
+    /// A new thread names itself once it runs, a moment after `spawn`
+    /// returns, so the test looks again until it appears (a failure takes
+    /// ten seconds to report; a pass takes microseconds).
     #[test]
     fn the_first_handle_starts_the_upkeep_thread() {
         let _ = super::handle();
         let _ = super::handle();
-        let upkeep_threads = std::fs::read_dir("/proc/self/task")
-            .expect("Linux /proc")
-            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
-            .filter(|name| name.trim() == "metrics-upkeep")
-            .count();
-        assert_eq!(upkeep_threads, 1);
+        let upkeep_threads = || {
+            std::fs::read_dir("/proc/self/task")
+                .expect("Linux /proc")
+                .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+                .filter(|name| name.trim() == "metrics-upkeep")
+                .count()
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut found = upkeep_threads();
+        while found == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            found = upkeep_threads();
+        }
+        assert_eq!(found, 1);
     }
 }
