@@ -21,7 +21,7 @@ const FIRST_VISIT_BUDGET = 250_000;
 // and the start group (welcome, dashboard, projects). The workspace group
 // (a project's tabs, documents, runs, jobs: most of the app's code) is no
 // longer part of it: it is fetched two seconds later in the background
-// (`preload_workspace_when_idle`). Measured 501,438 bytes in 35 files at stop
+// (`preload_workspace_soon`). Measured 501,438 bytes in 35 files at stop
 // 28; it loaded 962,944 bytes in 47 files at stop 27, when the projects were
 // in the workspace group. Lower it when the build gets smaller, raise it only
 // knowingly.

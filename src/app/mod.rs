@@ -158,7 +158,7 @@ pub fn App() -> impl IntoView {
     provide_toasts();
     provide_user_context();
     #[cfg(feature = "hydrate")]
-    routes::preload_workspace_when_idle();
+    routes::preload_workspace_soon();
 
     view! {
         <Title formatter=|page: String| {

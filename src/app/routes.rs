@@ -47,8 +47,8 @@ enum Start {
 /// of projects (where registering and the dashboard lead). Kept apart from the
 /// workspace group, whose project, document and run pages are most of the
 /// app's code: the first signed-in page loads only the shell and this small
-/// group, and the workspace's code is fetched when the browser is idle
-/// (`preload_workspace_when_idle`) or when a project is opened.
+/// group, and the workspace's code is fetched two seconds after the app
+/// starts (`preload_workspace_soon`) or when a project is opened.
 #[lazy]
 fn start_pages(page: Start) -> AnyView {
     match page {
@@ -206,7 +206,7 @@ const WORKSPACE_PRELOAD_DELAY: std::time::Duration = std::time::Duration::from_s
 /// the largest group. Loading a group twice is a no-op, so a page of the
 /// workspace itself costs nothing more.
 #[cfg(feature = "hydrate")]
-pub fn preload_workspace_when_idle() {
+pub fn preload_workspace_soon() {
     set_timeout(
         || leptos::task::spawn_local(__preload_workspace_pages()),
         WORKSPACE_PRELOAD_DELAY,
