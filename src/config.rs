@@ -49,6 +49,12 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `EVISTREAM_DB_CONNECT_TIMEOUT_SECS`: how long a request waits for a connection.
     pub db_connect_timeout: Duration,
+    /// `EVISTREAM_DB_IDLE_TRANSACTION_SECS`: how long PostgreSQL lets one of
+    /// this process's transactions sit idle before it ends the session. A
+    /// process frozen mid-transaction (a paused VM, SIGSTOP) otherwise holds
+    /// its row locks for as long as its connection lives, and the worker that
+    /// takes over its job waits on them for ever.
+    pub db_idle_transaction_timeout: Duration,
     /// `EVISTREAM_LOG_FORMAT`: `json` or `pretty`.
     pub log_format: LogFormat,
     /// `RUST_LOG`: tracing filter directives.
@@ -336,6 +342,8 @@ impl Config {
 
         let db_max_connections = reader.integer("EVISTREAM_DB_MAX_CONNECTIONS", 10, 1, 1000);
         let db_connect_timeout = reader.integer("EVISTREAM_DB_CONNECT_TIMEOUT_SECS", 5, 1, 300);
+        let db_idle_transaction_timeout =
+            reader.integer("EVISTREAM_DB_IDLE_TRANSACTION_SECS", 60, 1, 3600);
 
         let log_format = match reader.get("EVISTREAM_LOG_FORMAT").as_deref() {
             None | Some("json") => LogFormat::Json,
@@ -454,6 +462,7 @@ impl Config {
             database_url: Secret::new(database_url.unwrap_or_default()),
             db_max_connections: db_max_connections as u32,
             db_connect_timeout: Duration::from_secs(db_connect_timeout),
+            db_idle_transaction_timeout: Duration::from_secs(db_idle_transaction_timeout),
             log_format,
             log_filter,
             worker_concurrency: worker_concurrency as usize,

@@ -17,7 +17,11 @@ pub fn connect_lazy(config: &Config) -> Result<PgPool, sqlx::Error> {
     let options: PgConnectOptions = config.database_url.expose().parse()?;
     let options = options
         .application_name("evistream")
-        .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(1));
+        .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(1))
+        .options([(
+            "idle_in_transaction_session_timeout",
+            format!("{}s", config.db_idle_transaction_timeout.as_secs()),
+        )]);
     Ok(PgPoolOptions::new()
         .max_connections(config.db_max_connections)
         .acquire_timeout(config.db_connect_timeout)

@@ -81,3 +81,66 @@ async fn passwords_are_stored_as_argon2id_hashes(pool: PgPool) {
             .expect("verify")
     );
 }
+
+/// A transaction left idle — its process frozen mid-way, a paused VM, a
+/// SIGSTOP — is ended by the server after `EVISTREAM_DB_IDLE_TRANSACTION_SECS`,
+/// and the rows it locked are free again. Without it, the worker that takes
+/// over a frozen worker's job waits on those locks for as long as the frozen
+/// process's connection lives (CI saw a run never finish that way).
+#[sqlx::test(migrations = false)]
+async fn a_transaction_left_idle_is_ended_and_its_locks_freed(pool: PgPool) {
+    sqlx::query("CREATE TABLE held (id int PRIMARY KEY)")
+        .execute(&pool)
+        .await
+        .expect("create table");
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for database tests");
+    let database = pool
+        .connect_options()
+        .get_database()
+        .expect("the test pool names its database")
+        .to_owned();
+    let server = base
+        .rsplit_once('/')
+        .map_or(base.as_str(), |(server, _)| server);
+    let url = format!("{server}/{database}");
+    let config = evistream::config::Config::from_lookup(&move |key| match key {
+        "DATABASE_URL" => Some(url.clone()),
+        "EVISTREAM_DB_IDLE_TRANSACTION_SECS" => Some("1".to_owned()),
+        _ => None,
+    })
+    .expect("valid configuration");
+    let frozen = evistream::db::connect_lazy(&config).expect("pool");
+    let mut transaction = frozen.begin().await.expect("begin");
+    sqlx::query("INSERT INTO held VALUES (1)")
+        .execute(&mut *transaction)
+        .await
+        .expect("insert");
+
+    // Another session inserting the same key waits for the first to end, and
+    // the server ends it after a second of idleness. (The 60 s bound only
+    // turns a hang into a failure.)
+    let other = pool.clone();
+    let waiter = tokio::spawn(async move {
+        sqlx::query("INSERT INTO held VALUES (1) ON CONFLICT DO NOTHING")
+            .execute(&other)
+            .await
+    });
+    let inserted = tokio::time::timeout(Duration::from_secs(60), waiter)
+        .await
+        .expect("the idle transaction's lock was freed")
+        .expect("the waiting task ran")
+        .expect("the waiting insert succeeded");
+    assert_eq!(
+        inserted.rows_affected(),
+        1,
+        "the idle transaction's row was rolled back"
+    );
+
+    // The idle transaction is gone: its session was ended.
+    assert!(
+        sqlx::query("SELECT 1")
+            .execute(&mut *transaction)
+            .await
+            .is_err()
+    );
+}

@@ -435,6 +435,9 @@ impl Workers {
             .env("EVISTREAM_LLM_MODEL", "scripted")
             .env("EVISTREAM_LLM_TIMEOUT_SECS", "30")
             .env("EVISTREAM_JOB_STALE_SECS", "2")
+            // A worker SIGSTOPped mid-transaction holds its locks until the
+            // server ends its idle session; short here, so a takeover waits little.
+            .env("EVISTREAM_DB_IDLE_TRANSACTION_SECS", "5")
             .env("EVISTREAM_EXTRACTION_CONCURRENCY", "2")
             .env("EVISTREAM_WORKER_CONCURRENCY", "2")
             .env("EVISTREAM_SHUTDOWN_GRACE_SECS", "5")
