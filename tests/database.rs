@@ -9,6 +9,8 @@ use evistream::db::{MIGRATOR, readiness};
 use evistream::error::AppError;
 use sqlx::PgPool;
 
+mod common;
+
 #[sqlx::test(migrations = false)]
 async fn migrations_run_on_an_empty_database(pool: PgPool) {
     let before = readiness(&pool, Duration::from_secs(5)).await;
@@ -93,16 +95,7 @@ async fn a_transaction_left_idle_is_ended_and_its_locks_freed(pool: PgPool) {
         .execute(&pool)
         .await
         .expect("create table");
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for database tests");
-    let database = pool
-        .connect_options()
-        .get_database()
-        .expect("the test pool names its database")
-        .to_owned();
-    let server = base
-        .rsplit_once('/')
-        .map_or(base.as_str(), |(server, _)| server);
-    let url = format!("{server}/{database}");
+    let url = common::database_url(&pool);
     let config = evistream::config::Config::from_lookup(&move |key| match key {
         "DATABASE_URL" => Some(url.clone()),
         "EVISTREAM_DB_IDLE_TRANSACTION_SECS" => Some("1".to_owned()),

@@ -479,20 +479,6 @@ impl Drop for Workers {
     }
 }
 
-/// The URL of the test's own database (same server as DATABASE_URL).
-fn database_url(pool: &PgPool) -> String {
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for database tests");
-    let database = pool
-        .connect_options()
-        .get_database()
-        .expect("the test pool names its database")
-        .to_owned();
-    let server = base
-        .rsplit_once('/')
-        .map_or(base.as_str(), |(server, _)| server);
-    format!("{server}/{database}")
-}
-
 #[sqlx::test(migrator = "evistream::db::MIGRATOR")]
 async fn a_run_survives_its_worker_process_being_killed(pool: PgPool) {
     let started = Instant::now();
@@ -502,7 +488,7 @@ async fn a_run_survives_its_worker_process_being_killed(pool: PgPool) {
     let run = start_run(&pool, &llm_url, &plan).await;
     let total = (DOCUMENTS * plan.steps.len()) as i64;
 
-    let url = database_url(&pool);
+    let url = common::database_url(&pool);
     let mut workers = Workers::new();
     let first = workers.spawn(&url, &llm_url);
     let before_kill = wait_steps(&pool, run, 4, &workers).await;
@@ -824,7 +810,7 @@ async fn a_worker_resuming_after_a_takeover_leaves_the_finished_run_alone(pool: 
     let plan = deterministic_plan(&form());
     let (llm_url, _script) = scripted_server(&plan).await;
     let run = start_run(&pool, &llm_url, &plan).await;
-    let url = database_url(&pool);
+    let url = common::database_url(&pool);
     let mut workers = Workers::new();
     workers.spawn(&url, &llm_url);
     wait_steps(&pool, run, 4, &workers).await;

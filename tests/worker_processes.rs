@@ -10,19 +10,8 @@ use evistream::jobs::diagnostic::{self, DiagnosticPayload};
 use evistream::jobs::server::{self as jobs, NewJob};
 use sqlx::PgPool;
 
-/// The URL of the test's own database (same server as DATABASE_URL).
-fn database_url(pool: &PgPool) -> String {
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for database tests");
-    let database = pool
-        .connect_options()
-        .get_database()
-        .expect("the test pool names its database")
-        .to_owned();
-    let server = base
-        .rsplit_once('/')
-        .map_or(base.as_str(), |(server, _)| server);
-    format!("{server}/{database}")
-}
+mod common;
+use common::database_url;
 
 fn spawn_worker(url: &str, concurrency: &str, grace_secs: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_evistream"))

@@ -19,6 +19,21 @@ use tokio_util::sync::CancellationToken;
 
 pub const TEST_TOKEN_SECRET: &[u8] = b"a test secret of at least thirty-two bytes";
 
+/// The URL of the test's own database (same server as DATABASE_URL), for
+/// processes and pools the test starts itself.
+pub fn database_url(pool: &PgPool) -> String {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for database tests");
+    let database = pool
+        .connect_options()
+        .get_database()
+        .expect("the test pool names its database")
+        .to_owned();
+    let server = base
+        .rsplit_once('/')
+        .map_or(base.as_str(), |(server, _)| server);
+    format!("{server}/{database}")
+}
+
 pub fn test_config(database_url: &str) -> Config {
     let url = database_url.to_owned();
     Config::from_lookup(&move |key| match key {
