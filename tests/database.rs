@@ -95,13 +95,8 @@ async fn a_transaction_left_idle_is_ended_and_its_locks_freed(pool: PgPool) {
         .execute(&pool)
         .await
         .expect("create table");
-    let url = common::database_url(&pool);
-    let config = evistream::config::Config::from_lookup(&move |key| match key {
-        "DATABASE_URL" => Some(url.clone()),
-        "EVISTREAM_DB_IDLE_TRANSACTION_SECS" => Some("1".to_owned()),
-        _ => None,
-    })
-    .expect("valid configuration");
+    let mut config = common::test_config(&common::database_url(&pool));
+    config.db_idle_transaction_timeout = Duration::from_secs(1);
     let frozen = evistream::db::connect_lazy(&config).expect("pool");
     let mut transaction = frozen.begin().await.expect("begin");
     sqlx::query("INSERT INTO held VALUES (1)")
